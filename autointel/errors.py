@@ -1,0 +1,56 @@
+"""Coded errors.  The code is what tests, logs and users grep for.
+
+E1xx ingest (reading bytes, decoding, parsing containers), E2xx normalise,
+E5xx store.  A reader raises ``IngestError``; the pipeline records it on the
+document (status ``failed``) and the batch goes on.
+"""
+from __future__ import annotations
+
+CODES: dict[str, str] = {
+    "E101": "file or URL could not be read",
+    "E102": "input is empty",
+    "E103": "input is binary, not text",
+    "E104": "text encoding could not be determined",
+    "E105": "input exceeds the size limit",
+    "E106": "front matter is not valid YAML",
+    "E107": "XML declares a DTD or entities (refused for safety)",
+    "E108": "XML is malformed",
+    "E109": "JSON line is malformed",
+    "E110": "no reader recognises this input",
+    "E111": "compressed stream is corrupt or truncated",
+    "E112": "fetching the URL failed",
+    "E113": "article has no text",
+    "E114": "URL refused (private, loopback or unsupported address)",
+    "E115": "HTML is malformed beyond recovery",
+    "E201": "normalisation failed",
+    "E501": "database error",
+}
+
+
+class AutointelError(Exception):
+    """Base class: carries a code from ``CODES`` and a human message."""
+
+    code = "E000"
+
+    def __init__(self, code: str, message: str = "", *, path: str | None = None):
+        if code not in CODES:
+            raise ValueError(f"unknown error code {code}")
+        self.code = code
+        self.detail = message or CODES[code]
+        self.path = path
+        super().__init__(f"[{code}] {self.detail}" + (f" ({path})" if path else ""))
+
+    def as_text(self) -> str:
+        return f"[{self.code}] {self.detail}"
+
+
+class IngestError(AutointelError):
+    """Reading or parsing an input failed."""
+
+
+class NormalizeError(AutointelError):
+    """Producing canonical text failed."""
+
+
+class StoreError(AutointelError):
+    """The database refused an operation."""
