@@ -1,0 +1,91 @@
+"""YAML front matter shared by the Hexo and Markdown readers.
+
+Front matter is untrusted: it is parsed with ``yaml.safe_load`` (no Python
+objects), bounded in size, and reduced to scalars and short lists of scalars so
+that an alias bomb cannot be expanded later when metadata is serialised.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import yaml
+
+from autointel.errors import IngestError
+
+_FRONT = re.compile(r"\A\ufeff?\s*---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+MAX_FRONT_MATTER = 64 * 1024
+MAX_LIST = 100
+CHINA_TZ = timezone(timedelta(hours=8))
+
+
+def has_front_matter(text: str) -> bool:
+    return _FRONT.match(text[: MAX_FRONT_MATTER + 16]) is not None
+
+
+def split_front_matter(text: str, location: str = "") -> tuple[dict[str, Any], str]:
+    """Return (metadata, body).  Raise E106 when the YAML is broken."""
+    m = _FRONT.match(text)
+    if not m:
+        raise IngestError("E106", "no closing '---' after front matter", path=location)
+    block = m.group(1)
+    if len(block) > MAX_FRONT_MATTER:
+        raise IngestError("E106", "front matter larger than 64 KB", path=location)
+    try:
+        data = yaml.safe_load(block)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise IngestError("E106", f"front matter is not valid YAML{where}", path=location)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise IngestError("E106", "front matter is not a mapping", path=location)
+    return _plain(data), text[m.end():]
+
+
+def _plain(data: dict) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in list(data.items())[:200]:
+        if not isinstance(key, str):
+            continue
+        if isinstance(value, (str, int, float, bool, date, datetime)) or value is None:
+            out[key] = value
+        elif isinstance(value, list):
+            out[key] = [v for v in value[:MAX_LIST] if isinstance(v, (str, int, float, bool))]
+    return out
+
+
+def parse_date(value: Any) -> tuple[datetime | None, str | None]:
+    """Front-matter date to (timezone-aware datetime, precision).
+
+    RFC 822 ("Wed, 09 Feb 2022 03:25:01 GMT") and ISO 8601 with a zone are
+    exact.  A bare date ("2023-03-23") is a publication day of a Chinese outlet:
+    it is stored as midnight China time with precision "day", so it sorts and
+    filters correctly without pretending to know the hour.  A date-time without
+    a zone is read as China time too (precision "minute").  Anything else is None.
+    """
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=CHINA_TZ), "minute"
+        return value, "second"
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=CHINA_TZ), "day"
+    s = str(value).strip()
+    try:
+        dt = parsedate_to_datetime(s)
+        if dt is not None:
+            return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)), "second"
+    except (TypeError, ValueError, IndexError):
+        pass
+    try:
+        dt = datetime.fromisoformat(s.replace("Z", "+00:00"))
+    except ValueError:
+        return None, None
+    if len(s) <= 10:
+        return dt.replace(tzinfo=CHINA_TZ), "day"
+    return (dt if dt.tzinfo else dt.replace(tzinfo=CHINA_TZ)), "second"

@@ -1,0 +1,87 @@
+"""RawArticle -> CanonicalArticle: the one canonical text per article.
+
+Order matters and is fixed here:
+1. markup -> original text (HTML paragraphs, Markdown stripped, plain text as is);
+2. pinyin marks removed (script-independent, and they confuse conversion);
+3. script conversion to Simplified, phrase level, only for Traditional/mixed text;
+4. boilerplate paragraphs dropped, bylines moved to metadata (rules know Simplified only);
+5. width and number punctuation, fused photo credits.
+Every step works on ``AlignedText`` so canonical spans map back to ``original``.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+from autointel.errors import NormalizeError
+from autointel.models import CanonicalArticle, RawArticle
+from autointel.normalize.aligned import AlignedText
+from autointel.normalize.cleanup import drop_boilerplate, normalize_width, remove_pinyin_marks, repair_photo_credits
+from autointel.normalize.html_text import html_to_paragraphs
+from autointel.normalize.markdown_text import markdown_to_aligned
+from autointel.normalize.script import detect_script, normalize_title, to_simplified_aligned
+
+_LINE_ENDINGS = re.compile(r"\r\n?")
+
+
+def _source_text(raw: RawArticle) -> tuple[str, AlignedText, frozenset[int], dict]:
+    """Return (original, aligned-over-original, caption line numbers, extra metadata)."""
+    if raw.body_format == "html":
+        paragraphs = html_to_paragraphs(raw.body)
+        original = "\n".join(p.text for p in paragraphs)
+        captions = frozenset(i for i, p in enumerate(paragraphs) if p.caption)
+        return original, AlignedText.identity(original), captions, {}
+    original = _LINE_ENDINGS.sub("\n", raw.body)
+    if raw.body_format == "markdown":
+        md = markdown_to_aligned(original, raw.title)
+        extra = {"headlines": md.headlines} if md.headlines else {}
+        if md.removed:
+            extra["markdown_removed"] = dict(md.removed)
+        return original, md.text, frozenset(), extra
+    return original, AlignedText.identity(original), frozenset(), {}
+
+
+def content_hash(text: str) -> str:
+    """Identity of the canonical content, blind to whitespace differences."""
+    return hashlib.sha1("".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def canonicalize(raw: RawArticle) -> CanonicalArticle:
+    try:
+        original, at, captions, extra = _source_text(raw)
+        at, pinyin = remove_pinyin_marks(at)
+        script = detect_script(at.text)
+        if script in ("traditional", "mixed"):
+            at = to_simplified_aligned(at)
+        at, report = drop_boilerplate(at, captions)
+        at = normalize_width(at)
+        at, credits = repair_photo_credits(at)
+    except NormalizeError:
+        raise
+    except Exception as e:  # a bug or pathological input must not stop the batch
+        raise NormalizeError("E201", f"{type(e).__name__}: {e}", path=raw.location) from e
+
+    metadata = dict(raw.metadata)
+    metadata.update(extra)
+    if pinyin:
+        report.count("pinyin_marks", pinyin)
+    if credits:
+        report.count("photo_credits", credits)
+    if report.removed:
+        metadata["removed"] = report.removed
+    for role, names in report.bylines.items():
+        metadata[role] = names
+    if report.platform:
+        metadata["platform"] = report.platform
+    title = normalize_title(raw.title) if raw.title else None
+    return CanonicalArticle(
+        raw=raw,
+        original=original,
+        canonical=at.text,
+        offsets=at.to_runs(),
+        script=script,
+        title=title,
+        original_title=raw.title,
+        metadata=metadata,
+        content_hash=content_hash(at.text),
+    )

@@ -1,0 +1,104 @@
+"""The only module that knows the order of the stages: sources -> readers -> normalise -> store."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable, Iterator
+
+from autointel.errors import AutointelError, IngestError
+from autointel.ingest.base import ReadContext, ReadResult, pick_reader
+from autointel.ingest.sources import SourceOptions, iter_sources
+from autointel.models import CanonicalArticle, FailedInput, RawArticle, SourceText
+from autointel.normalize.canonical import canonicalize
+
+COMMIT_EVERY = 500  # documents per transaction: bounded loss on a crash, fast bulk loads
+
+
+@dataclass
+class IngestSummary:
+    counts: Counter = field(default_factory=Counter)
+    failures: list[FailedInput] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    chars: int = 0  # canonical characters produced
+    bytes_in: int = 0  # UTF-8 bytes of decoded input text
+
+    def as_dict(self) -> dict:
+        return {**{k: self.counts.get(k, 0) for k in ("new", "updated", "unchanged", "duplicate", "failed")},
+                "skipped": len(self.skipped), "chars": self.chars}
+
+
+def read_source(src: SourceText, forced_format: str | None = None, ctx: ReadContext | None = None) -> Iterator[ReadResult]:
+    """All articles (or recorded failures) in one decoded input; never raises IngestError."""
+    if ctx is None:
+        ctx = ReadContext(dispatch=lambda inner: read_source(inner, None, ctx))
+    try:
+        reader = pick_reader(src, forced_format)
+        yield from reader.read(src, ctx)
+    except AutointelError as e:
+        yield FailedInput(src.location, src.location, e.code, e.detail)
+    except RecursionError:
+        yield FailedInput(src.location, src.location, "E115", "input nested too deeply")
+    except Exception as e:  # a reader bug must cost one input, not the batch
+        yield FailedInput(src.location, src.location, "E110", f"reader crashed: {type(e).__name__}: {e}")
+
+
+def normalize_results(results: Iterator[ReadResult]) -> Iterator[CanonicalArticle | FailedInput]:
+    for result in results:
+        if isinstance(result, FailedInput):
+            yield result
+            continue
+        try:
+            article = canonicalize(result)
+        except AutointelError as e:
+            yield FailedInput(result.source_key, result.location, e.code, e.detail, result.reader, result.title)
+            continue
+        if not article.canonical.strip():
+            yield FailedInput(result.source_key, result.location, "E113", "no article text after cleaning",
+                              result.reader, result.title)
+            continue
+        yield article
+
+
+def articles_from(inputs: list[str], *, forced_format: str | None = None,
+                  options: SourceOptions | None = None) -> Iterator[CanonicalArticle | FailedInput]:
+    """Everything found in the inputs, canonicalised; used by ingest and by ``normalize``."""
+    options = options or SourceOptions()
+    for src in iter_sources(inputs, options):
+        if isinstance(src, FailedInput):
+            yield src
+            continue
+        yield from normalize_results(read_source(src, forced_format))
+
+
+def ingest(inputs: list[str], store, *, forced_format: str | None = None, options: SourceOptions | None = None,
+           on_item: Callable[[CanonicalArticle | FailedInput, str], None] | None = None) -> IngestSummary:
+    options = options or SourceOptions()
+    summary = IngestSummary()
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    pending = 0
+    store.begin()
+    try:
+        for item in articles_from(inputs, forced_format=forced_format, options=options):
+            if isinstance(item, FailedInput):
+                outcome = store.save_failure(item)
+                summary.failures.append(item)
+                status = "failed"
+            else:
+                outcome = store.save_article(item)
+                status = outcome.status
+                summary.chars += len(item.canonical)
+                summary.bytes_in += len(item.raw.body.encode("utf-8"))
+            summary.counts[status] += 1
+            if on_item:
+                on_item(item, status)
+            pending += 1
+            if pending >= COMMIT_EVERY:
+                store.commit()
+                store.begin()
+                pending = 0
+        summary.skipped = list(options.skipped)
+        store.record_run(inputs, started, summary.as_dict())
+    finally:
+        store.commit()
+    return summary

@@ -1,0 +1,35 @@
+from datetime import date, datetime, timezone
+
+import pytest
+
+from autointel.errors import IngestError
+from autointel.ingest.frontmatter import CHINA_TZ, parse_date, split_front_matter
+
+
+def test_rfc822_gmt_is_exact_and_aware():
+    dt, precision = parse_date("Wed, 09 Feb 2022 03:25:01 GMT")
+    assert dt == datetime(2022, 2, 9, 3, 25, 1, tzinfo=timezone.utc)
+    assert precision == "second"
+
+
+def test_bare_date_is_a_day_in_china_time():
+    dt, precision = parse_date(date(2023, 3, 23))
+    assert dt == datetime(2023, 3, 23, tzinfo=CHINA_TZ) and precision == "day"
+
+
+def test_unknown_date_is_none_never_invented():
+    assert parse_date("sometime last spring") == (None, None)
+    assert parse_date(None) == (None, None)
+
+
+def test_broken_yaml_is_coded():
+    with pytest.raises(IngestError) as e:
+        split_front_matter("---\ntitle: [unclosed\n---\nbody", "x.md")
+    assert e.value.code == "E106"
+
+
+def test_alias_bomb_is_not_expanded():
+    bomb = "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\ntitle: ok\n---\nbody"
+    meta, body = split_front_matter(bomb)
+    assert meta["title"] == "ok" and body == "body"
+    assert meta["c"] == []  # nested lists are dropped, never serialised out
