@@ -61,5 +61,6 @@ class CanonicalArticle:
     script: Script
     title: str | None  # canonical (Simplified) title
     original_title: str | None
+    outlet: str | None  # Simplified; the platform named in a footer when the source gave none
     metadata: Mapping[str, Any]
     content_hash: str

@@ -46,6 +46,19 @@ def content_hash(text: str) -> str:
     return hashlib.sha1("".join(text.split()).encode("utf-8")).hexdigest()
 
 
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+MAX_DERIVED_TITLE = 50
+
+
+def derive_title(text: str) -> str | None:
+    """A title for sources that have none (plain text): the first sentence, shortened at a clause."""
+    first = _SENTENCE_END.split(text.strip(), 1)[0].strip()
+    if len(first) <= MAX_DERIVED_TITLE:
+        return first or None
+    cut = max(first.rfind(p, 0, MAX_DERIVED_TITLE) for p in "，,；;：:")
+    return (first[:cut] if cut > 10 else first[:MAX_DERIVED_TITLE]) + "…"
+
+
 def canonicalize(raw: RawArticle) -> CanonicalArticle:
     try:
         original, at, captions, extra = _source_text(raw)
@@ -73,7 +86,15 @@ def canonicalize(raw: RawArticle) -> CanonicalArticle:
         metadata[role] = names
     if report.platform:
         metadata["platform"] = report.platform
-    title = normalize_title(raw.title) if raw.title else None
+    title = normalize_title(raw.title) if raw.title else derive_title(at.text)
+    if not raw.title and title:
+        metadata["title_derived"] = True
+    outlet = raw.outlet or report.platform
+    if outlet:
+        simplified_outlet = normalize_title(outlet)
+        if simplified_outlet != outlet:
+            metadata["original_outlet"] = outlet
+        outlet = simplified_outlet
     return CanonicalArticle(
         raw=raw,
         original=original,
@@ -82,6 +103,7 @@ def canonicalize(raw: RawArticle) -> CanonicalArticle:
         script=script,
         title=title,
         original_title=raw.title,
+        outlet=outlet,
         metadata=metadata,
         content_hash=content_hash(at.text),
     )

@@ -120,7 +120,7 @@ class SqliteStore:
                 self.conn.execute(
                     "INSERT OR REPLACE INTO document_sources (source_key, document_id, path, url, outlet, title,"
                     " published_at, input_hash, first_seen) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (raw.source_key, same["id"], raw.location, raw.url, raw.outlet, article.title,
+                    (raw.source_key, same["id"], raw.location, raw.url, article.outlet, article.title,
                      _iso(raw.published_at), ihash, now),
                 )
                 return SaveOutcome("duplicate", same["id"])
@@ -128,7 +128,7 @@ class SqliteStore:
                 self.conn.execute("DELETE FROM document_sources WHERE source_key = ?", (raw.source_key,))
         values = dict(
             id=doc_id, source_key=raw.source_key, status="ok", error_code=None, error=None, reader=raw.reader,
-            path=raw.location, url=raw.url, feed=raw.feed, outlet=raw.outlet, title=article.title,
+            path=raw.location, url=raw.url, feed=raw.feed, outlet=article.outlet, title=article.title,
             original_title=article.original_title, author=raw.author, published_at=_iso(raw.published_at),
             published_utc=_iso(raw.published_at.astimezone(timezone.utc)) if raw.published_at else None,
             script=article.script, original=article.original, canonical=article.canonical,
