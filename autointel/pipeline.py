@@ -53,7 +53,7 @@ def normalize_results(results: Iterator[ReadResult]) -> Iterator[CanonicalArticl
         except AutointelError as e:
             yield FailedInput(result.source_key, result.location, e.code, e.detail, result.reader, result.title)
             continue
-        if not article.canonical.strip():
+        if not article.canonical.strip() and not article.title:
             yield FailedInput(result.source_key, result.location, "E113", "no article text after cleaning",
                               result.reader, result.title)
             continue

@@ -33,3 +33,9 @@ def test_alias_bomb_is_not_expanded():
     meta, body = split_front_matter(bomb)
     assert meta["title"] == "ok" and body == "body"
     assert meta["c"] == []  # nested lists are dropped, never serialised out
+
+
+def test_unquoted_reserved_indicator_is_read_leniently():
+    meta, body = split_front_matter("---\ntitle: @中国车企，欢迎参会\nsource: 示例\ndate: 2025-01-08\n---\n正文")
+    assert meta["title"] == "@中国车企，欢迎参会" and meta["front_matter_lenient"] is True
+    assert parse_date(meta["date"])[0] == datetime(2025, 1, 8, tzinfo=CHINA_TZ)

@@ -36,14 +36,40 @@ def split_front_matter(text: str, location: str = "") -> tuple[dict[str, Any], s
     try:
         data = yaml.safe_load(block)
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise IngestError("E106", f"front matter is not valid YAML{where}", path=location)
+        data = _simple_key_values(block)
+        if data is None:
+            mark = getattr(e, "problem_mark", None)
+            where = f" at line {mark.line + 1}" if mark else ""
+            raise IngestError("E106", f"front matter is not valid YAML{where}", path=location)
+        data["front_matter_lenient"] = True
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise IngestError("E106", "front matter is not a mapping", path=location)
     return _plain(data), text[m.end():]
+
+
+_KEY_VALUE = re.compile(r"^([A-Za-z_][\w-]*):(?:[ \t]+(.*))?$")
+
+
+def _simple_key_values(block: str) -> dict[str, Any] | None:
+    """Archivers write ``title: @中国车企…`` unquoted, which YAML rejects (@ is reserved).
+
+    When every line is a flat ``key: value`` and no value opens YAML structure,
+    the intent is unambiguous: read it as text.  Anything else stays an error.
+    """
+    out: dict[str, Any] = {}
+    for line in block.splitlines():
+        if not line.strip():
+            continue
+        m = _KEY_VALUE.match(line)
+        if not m:
+            return None
+        value = (m.group(2) or "").strip()
+        if value[:1] in ("[", "{", "&", "*", "|", ">", "!", "'", '"'):
+            return None
+        out[m.group(1)] = value
+    return out or None
 
 
 def _plain(data: dict) -> dict[str, Any]:

@@ -37,7 +37,9 @@ class HexoReader:
         if precision:
             extra["date_precision"] = precision
         yield RawArticle(
-            source_key=str(url) if url else src.location,
+            # A file is identified by where it lives: archives re-fetch the same URL into
+            # several files, and none of them may be lost.  Same content -> one document.
+            source_key=src.location,
             location=src.location,
             body=body,
             body_format="html",

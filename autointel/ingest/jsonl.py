@@ -34,6 +34,8 @@ class JsonlReader:
     extensions = (".jsonl", ".ndjson", ".json")
 
     def score(self, src: SourceText) -> float:
+        if src.name.lower().endswith((".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")):
+            return 0.95  # a line of a JSON Lines file is JSON, or a coded failure
         head = src.text.lstrip("\ufeff \t\r\n")[:1]
         if head != "{":
             return 0.0

@@ -32,7 +32,9 @@ class MarkdownReader:
             if hasattr(v, "isoformat"):
                 extra[k] = v.isoformat()
         yield RawArticle(
-            source_key=str(url) if url else src.location,
+            # A file is identified by where it lives: archives re-fetch the same URL into
+            # several files, and none of them may be lost.  Same content -> one document.
+            source_key=src.location,
             location=src.location,
             body=body,
             body_format="markdown",

@@ -89,6 +89,8 @@ def canonicalize(raw: RawArticle) -> CanonicalArticle:
     title = normalize_title(raw.title) if raw.title else derive_title(at.text)
     if not raw.title and title:
         metadata["title_derived"] = True
+    if not at.text.strip():
+        metadata["empty_body"] = True
     outlet = raw.outlet or report.platform
     if outlet:
         simplified_outlet = normalize_title(outlet)
@@ -105,5 +107,6 @@ def canonicalize(raw: RawArticle) -> CanonicalArticle:
         original_title=raw.title,
         outlet=outlet,
         metadata=metadata,
-        content_hash=content_hash(at.text),
+        # A page whose body is gone (a WeChat shell) is still a document: its title.
+        content_hash=content_hash(at.text) if at.text.strip() else content_hash("title:" + (title or "")),
     )
