@@ -51,3 +51,15 @@ def test_titles_and_dates_come_from_front_matter(corpus_store):
     titles |= {r[0] for r in store.conn.execute("SELECT title FROM document_sources")}
     manifest_titles = {r["title"] for r in rows}
     assert len(manifest_titles - titles) == 0
+
+
+def test_geek_daily_digests_keep_their_headline_items(corpus_store):
+    _, store, _ = corpus_store
+    import json
+
+    rows = store.conn.execute(
+        "SELECT title, metadata FROM documents WHERE title LIKE '%极客早知道%' AND status = 'ok'").fetchall()
+    assert len(rows) > 100
+    with_items = [json.loads(m)["headlines"] for _, m in rows if json.loads(m).get("headlines")]
+    assert len(with_items) >= 0.9 * len(rows)
+    assert all(all(isinstance(h, str) and h for h in items) for items in with_items)
