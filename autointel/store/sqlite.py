@@ -113,7 +113,7 @@ class SqliteStore:
             if alias and alias["input_hash"] == ihash:
                 return SaveOutcome("unchanged", alias["document_id"])
             same = self.conn.execute(
-                "SELECT id FROM documents WHERE content_hash = ? AND status = 'ok' AND source_key != ? LIMIT 1",
+                "SELECT id FROM documents WHERE content_hash = ? AND +status = 'ok' AND source_key != ? LIMIT 1",
                 (article.content_hash, raw.source_key),
             ).fetchone()
             if same:

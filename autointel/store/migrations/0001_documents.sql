@@ -27,7 +27,7 @@ CREATE TABLE documents (
 );
 CREATE INDEX documents_content_hash ON documents (content_hash);
 CREATE INDEX documents_published ON documents (published_utc);
-CREATE INDEX documents_status ON documents (status);
+
 
 -- Another source carrying exactly the same canonical content as an existing document:
 -- recorded here (nothing lost), not stored as a second document.
