@@ -39,3 +39,20 @@ def test_unquoted_reserved_indicator_is_read_leniently():
     meta, body = split_front_matter("---\ntitle: @中国车企，欢迎参会\nsource: 示例\ndate: 2025-01-08\n---\n正文")
     assert meta["title"] == "@中国车企，欢迎参会" and meta["front_matter_lenient"] is True
     assert parse_date(meta["date"])[0] == datetime(2025, 1, 8, tzinfo=CHINA_TZ)
+
+
+def test_title_with_a_bracketed_tag_is_a_title():
+    meta, _ = split_front_matter("---\ntitle: [企业] 某软件出现大量误报\nsource: 示例\n---\n正文")
+    assert meta["title"] == "[企业] 某软件出现大量误报"
+    with pytest.raises(IngestError):
+        split_front_matter("---\ntitle: [a, b\n---\n正文")
+
+
+@pytest.mark.parametrize("line,title", [
+    ("title: &quot;法海&quot;开箱详解", "&quot;法海&quot;开箱详解"),
+    ('title: "TikTok难民"涌入，如何应对', '"TikTok难民"涌入，如何应对'),
+    ("title: 第一行。\n\n第二行继续", "第一行。 第二行继续"),
+])
+def test_archiver_quirks_are_read_as_text(line, title):
+    meta, _ = split_front_matter(f"---\n{line}\nsource: 示例\n---\n正文")
+    assert meta["title"] == title and meta["source"] == "示例"

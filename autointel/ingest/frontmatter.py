@@ -66,27 +66,48 @@ def _parse_front_matter(text: str) -> tuple[dict[str, Any], int]:
     return _plain(data), m.end()
 
 
+_TAGGED_TITLE = re.compile(r"^(\[[^\]\n]*\]|【[^】\n]*】)\s*\S")
+_ENTITY = re.compile(r"^&(#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);")
 _KEY_VALUE = re.compile(r"^([A-Za-z_][\w-]*):(?:[ \t]+(.*))?$")
 
 
 def _simple_key_values(block: str) -> dict[str, Any] | None:
-    """Archivers write ``title: @中国车企…`` unquoted, which YAML rejects (@ is reserved).
+    """Archivers write values unquoted, which YAML rejects: ``title: @中国车企…``,
+    ``title: &quot;法海&quot;…``, ``title: "TikTok难民"涌入``, ``title: [企业] …``, or a
+    title that runs on over unindented lines.
 
-    When every line is a flat ``key: value`` and no value opens YAML structure,
-    the intent is unambiguous: read it as text.  Anything else stays an error.
+    When every line is a flat ``key: value`` (or the continuation of one) and no
+    value opens real YAML structure, the intent is unambiguous: read it as text.
+    Anything else stays an error.
     """
     out: dict[str, Any] = {}
+    last: str | None = None
     for line in block.splitlines():
         if not line.strip():
             continue
         m = _KEY_VALUE.match(line)
         if not m:
-            return None
+            if last is None or line.lstrip().startswith(("- ", "#")):
+                return None
+            out[last] = f"{out[last]} {line.strip()}".strip()
+            continue
         value = (m.group(2) or "").strip()
-        if value[:1] in ("[", "{", "&", "*", "|", ">", "!", "'", '"'):
+        if not _plain_text_value(value):
             return None
-        out[m.group(1)] = value
+        if value[:1] in "'\"" and len(value) > 1 and value[-1] == value[0]:
+            value = value[1:-1]
+        last = m.group(1)
+        out[last] = value
     return out or None
+
+
+def _plain_text_value(value: str) -> bool:
+    head = value[:1]
+    if head in ("[", "{"):
+        return bool(_TAGGED_TITLE.match(value))  # "[企业] …" is a title; "[a, b" is broken YAML
+    if head == "&":
+        return bool(_ENTITY.match(value))  # an HTML entity, not a YAML anchor
+    return head not in ("*", "|", ">", "!")
 
 
 def _plain(data: dict) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Hexo/Jekyll posts: YAML front matter, then article HTML (seeds 000-002, RSSHub archives)."""
 from __future__ import annotations
 
+import html
 from typing import Iterator
 
 from autointel.ingest.base import ReadContext, ReadResult
@@ -44,7 +45,7 @@ class HexoReader:
             body=body,
             body_format="html",
             reader=self.name,
-            title=str(meta["title"]).strip() if meta.get("title") else None,
+            title=html.unescape(str(meta["title"])).strip() if meta.get("title") else None,  # scraped titles carry &quot;
             url=str(url) if url else None,
             published_at=published,
             outlet=str(outlet) if outlet else None,

@@ -1,6 +1,7 @@
 """Markdown with YAML front matter (title, url, source, date, fetch_date): the picker corpus."""
 from __future__ import annotations
 
+import html
 from typing import Iterator
 
 from autointel.ingest.base import ReadContext, ReadResult
@@ -39,7 +40,7 @@ class MarkdownReader:
             body=body,
             body_format="markdown",
             reader=self.name,
-            title=str(meta["title"]).strip() if meta.get("title") else None,
+            title=html.unescape(str(meta["title"])).strip() if meta.get("title") else None,  # scraped titles carry &quot;
             url=str(url) if url else None,
             published_at=published,
             outlet=str(meta["source"]) if meta.get("source") else None,
