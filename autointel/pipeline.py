@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Iterator
 
-from autointel.errors import AutointelError, IngestError
+from autointel.errors import AutointelError
 from autointel.ingest.base import ReadContext, ReadResult, pick_reader
 from autointel.ingest.sources import SourceOptions, iter_sources
-from autointel.models import CanonicalArticle, FailedInput, RawArticle, SourceText
+from autointel.models import CanonicalArticle, FailedInput, SourceText
 from autointel.normalize.canonical import canonicalize
 
 COMMIT_EVERY = 500  # documents per transaction: bounded loss on a crash, fast bulk loads

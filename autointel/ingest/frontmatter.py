@@ -153,3 +153,39 @@ def parse_date(value: Any) -> tuple[datetime | None, str | None]:
     if len(s) <= 10:
         return dt.replace(tzinfo=CHINA_TZ), "day"
     return (dt if dt.tzinfo else dt.replace(tzinfo=CHINA_TZ)), "second"
+
+
+def front_matter_article(src, body_format: str, reader: str, *, outlet_keys: tuple[str, ...] = ("source",),
+                         consumed: tuple[str, ...] = ()):
+    """The RawArticle fields every front-matter format shares (Hexo posts, Markdown files).
+
+    A file is identified by where it lives: archives re-fetch the same URL into
+    several files, and none of them may be lost (identical content becomes one
+    document in the store).  Returns ``(RawArticle, meta)`` so a reader can adjust.
+    """
+    import html
+
+    from autointel.models import RawArticle
+
+    meta, body = split_front_matter(src.text, src.location)
+    published, precision = parse_date(meta.get("date"))
+    url = meta.get("url") or meta.get("link") or meta.get("permalink")
+    skip = {"title", "date", "url", "link", "permalink", *consumed}
+    extra = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in meta.items() if k not in skip}
+    if precision:
+        extra["date_precision"] = precision
+    outlet = next((meta[k] for k in outlet_keys if meta.get(k)), None)
+    article = RawArticle(
+        source_key=src.location,
+        location=src.location,
+        body=body,
+        body_format=body_format,
+        reader=reader,
+        title=html.unescape(str(meta["title"])).strip() if meta.get("title") else None,  # scraped titles carry &quot;
+        url=str(url) if url else None,
+        published_at=published,
+        outlet=str(outlet) if outlet else None,
+        feed=src.feed,
+        metadata=extra,
+    )
+    return article, meta

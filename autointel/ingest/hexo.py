@@ -1,12 +1,12 @@
 """Hexo/Jekyll posts: YAML front matter, then article HTML (seeds 000-002, RSSHub archives)."""
 from __future__ import annotations
 
-import html
+from dataclasses import replace
 from typing import Iterator
 
 from autointel.ingest.base import ReadContext, ReadResult
-from autointel.ingest.frontmatter import has_front_matter, parse_date, split_front_matter
-from autointel.models import RawArticle, SourceText
+from autointel.ingest.frontmatter import front_matter_article, has_front_matter, split_front_matter
+from autointel.models import SourceText
 
 
 def _first_tag_char(body: str) -> str:
@@ -27,29 +27,10 @@ class HexoReader:
         return 0.9 if _first_tag_char(body) == "<" else 0.0
 
     def read(self, src: SourceText, ctx: ReadContext) -> Iterator[ReadResult]:
-        meta, body = split_front_matter(src.text, src.location)
-        published, precision = parse_date(meta.get("date"))
+        article, meta = front_matter_article(src, "html", self.name, outlet_keys=())
         categories = meta.get("categories") or []
         # The archiving pipeline files posts under [medium, feed name, section]:
-        # the feed name is the outlet; "author" repeats it or names the site.
+        # the feed name is the outlet; "author" repeats it or names the site, and
+        # people come from bylines in the body, so author stays empty.
         outlet = categories[1] if isinstance(categories, list) and len(categories) >= 2 else meta.get("author")
-        url = meta.get("url") or meta.get("link") or meta.get("permalink")
-        extra = {k: v for k, v in meta.items() if k not in ("title", "date", "url", "link")}
-        if precision:
-            extra["date_precision"] = precision
-        yield RawArticle(
-            # A file is identified by where it lives: archives re-fetch the same URL into
-            # several files, and none of them may be lost.  Same content -> one document.
-            source_key=src.location,
-            location=src.location,
-            body=body,
-            body_format="html",
-            reader=self.name,
-            title=html.unescape(str(meta["title"])).strip() if meta.get("title") else None,  # scraped titles carry &quot;
-            url=str(url) if url else None,
-            published_at=published,
-            outlet=str(outlet) if outlet else None,
-            author=None,  # "author" in these posts is the outlet; people come from bylines
-            feed=src.feed,
-            metadata=extra,
-        )
+        yield replace(article, outlet=str(outlet) if outlet else None)
