@@ -52,11 +52,13 @@ def ingest(
     format: Optional[str] = typer.Option(None, "--format", help="Force a reader: hexo, markdown, text, digest, jsonl, feed, html"),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON line per article and a summary line"),
     allow_private: bool = typer.Option(False, "--allow-private", help="Allow fetching URLs on private/loopback addresses"),
+    no_link: bool = typer.Option(False, "--no-link", help="Do not link entities now (run `autointel link` later)"),
 ) -> None:
-    """Read articles from files, archives, feeds and pages into the database."""
-    from autointel.pipeline import ingest as run_ingest
+    """Read articles from files, archives, feeds and pages into the database, and link their entities."""
+    from autointel.pipeline import ingest as run_ingest, linker_for
 
     store = _open(db)
+    linker = None if no_link else linker_for(store)
     options = SourceOptions(allow_private=allow_private)
     with Progress(SpinnerColumn(), TextColumn("[bold]ingest"), BarColumn(bar_width=None),
                   TextColumn("{task.completed} articles · {task.fields[new]} new · {task.fields[failed]} failed"),
@@ -71,7 +73,7 @@ def ingest(
             if as_json:
                 _emit_json(_item_json(item, status))
 
-        summary = run_ingest(paths, store, forced_format=format, options=options, on_item=on_item)
+        summary = run_ingest(paths, store, forced_format=format, options=options, on_item=on_item, linker=linker)
     store.close()
     result = summary.as_dict()
     if as_json:
@@ -148,6 +150,15 @@ def show(
         "duplicates": doc["sources"], "content_hash": doc["content_hash"], "ingested_at": doc["ingested_at"],
         "updated_at": doc["updated_at"],
     }
+    if doc["status"] == "ok":
+        from autointel.commands.entities import mentions_json
+        from autointel.pipeline import linker_for
+        from autointel.store.entities import document_mentions
+
+        kb = linker_for(store).kb
+        mentions = document_mentions(store.conn, doc["id"])
+        view["mentions"] = mentions_json(kb, [m for m in mentions if m["field"] == "body"])
+        view["title_mentions"] = mentions_json(kb, [m for m in mentions if m["field"] == "title"])
     if as_json:
         _emit_json(view)
         return
@@ -204,6 +215,9 @@ def stats(
     for k, v in s.items():
         out.print(f"{k:>18}: {v}")
 
+
+# Commands of later stages live in their own modules and register on the same app.
+from autointel.commands import entities as _entities, kb as _kb  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     app()

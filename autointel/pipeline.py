@@ -1,6 +1,7 @@
 """The only module that knows the order of the stages: sources -> readers -> normalise -> store."""
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -11,6 +12,7 @@ from autointel.ingest.base import ReadContext, ReadResult, pick_reader
 from autointel.ingest.sources import SourceOptions, iter_sources
 from autointel.models import CanonicalArticle, FailedInput, SourceText
 from autointel.normalize.canonical import canonicalize
+from autointel.store import entities as entity_store
 
 COMMIT_EVERY = 500  # documents per transaction: bounded loss on a crash, fast bulk loads
 
@@ -71,8 +73,47 @@ def articles_from(inputs: list[str], *, forced_format: str | None = None,
         yield from normalize_results(read_source(src, forced_format))
 
 
+def linker_for(store):
+    """The linker over the bundled knowledge base plus this database's curator additions."""
+    from autointel.kb.loader import load_kb
+    from autointel.link.linker import Linker, default_linker
+
+    local = entity_store.local_entities(store.conn)
+    return Linker(load_kb(extra=local)) if local else default_linker()
+
+
+def link_and_save(store, linker, doc_id: str, canonical: str, runs, title: str | None,
+                  original_title: str | None) -> int:
+    from autointel.link.document import link_document
+
+    mentions = link_document(linker, canonical or "", runs or [], title, original_title)
+    entity_store.save_mentions(store.conn, doc_id, mentions, linker.kb.version)
+    return len(mentions)
+
+
+def relink(store, linker, *, everything: bool = False,
+           on_item: Callable[[str], None] | None = None) -> int:
+    """Link the documents not yet linked with this knowledge base (or all of them)."""
+    count = 0
+    store.begin()
+    try:
+        for row in entity_store.documents_to_link(store.conn, linker.kb.version, everything):
+            runs = json.loads(row["offsets"]) if row["offsets"] else []
+            link_and_save(store, linker, row["id"], row["canonical"], runs, row["title"], row["original_title"])
+            count += 1
+            if on_item:
+                on_item(row["id"])
+            if count % COMMIT_EVERY == 0:
+                store.commit()
+                store.begin()
+    finally:
+        store.commit()
+    return count
+
+
 def ingest(inputs: list[str], store, *, forced_format: str | None = None, options: SourceOptions | None = None,
-           on_item: Callable[[CanonicalArticle | FailedInput, str], None] | None = None) -> IngestSummary:
+           on_item: Callable[[CanonicalArticle | FailedInput, str], None] | None = None,
+           linker=None) -> IngestSummary:
     options = options or SourceOptions()
     summary = IngestSummary()
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -87,6 +128,9 @@ def ingest(inputs: list[str], store, *, forced_format: str | None = None, option
             else:
                 outcome = store.save_article(item)
                 status = outcome.status
+                if linker is not None and status in ("new", "updated"):
+                    link_and_save(store, linker, outcome.document_id, item.canonical, item.offsets, item.title,
+                                  item.original_title)
                 summary.chars += len(item.canonical)
                 summary.bytes_in += len(item.raw.body.encode("utf-8"))
             summary.counts[status] += 1
@@ -98,6 +142,10 @@ def ingest(inputs: list[str], store, *, forced_format: str | None = None, option
                 store.begin()
                 pending = 0
         summary.skipped = list(options.skipped)
+        if linker is not None:  # documents stored before this knowledge-base version
+            store.commit()
+            relink(store, linker)
+            store.begin()
         store.record_run(inputs, started, summary.as_dict())
     finally:
         store.commit()

@@ -1,0 +1,78 @@
+"""One Aho-Corasick automaton over every name in the knowledge base, blockers and nicknames included."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import ahocorasick
+
+from autointel.kb.loader import KnowledgeBase
+
+_LATIN = re.compile(r"[A-Za-z0-9]")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def fold(text: str) -> str:
+    """ASCII-only lower-casing: keeps every offset where it was (str.lower can change lengths)."""
+    return text.translate(_ASCII_LOWER)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """What one matched string can mean."""
+
+    surface: str  # as written in the KB
+    kind: str  # "alias" | "blocker" | "nickname"
+    entity_ids: tuple[str, ...]  # aliases: every entity with this surface; nicknames: the expansion
+    weak_ids: frozenset[str]  # the entities for which this surface is weak
+    case_sensitive: bool  # short Latin names (BYD, GM, LI) must match their case ...
+    forms: frozenset[str]  # ... one of the spellings the KB gives
+    latin_start: bool  # needs a word boundary before it
+    latin_end: bool  # ... and after it
+
+
+def _is_short_latin(s: str) -> bool:
+    return len(s) <= 3 and all(c.isascii() for c in s)
+
+
+def build_automaton(kb: KnowledgeBase) -> ahocorasick.Automaton:
+    entries: dict[str, dict] = {}
+
+    def slot(surface: str) -> dict:
+        key = fold(surface)
+        return entries.setdefault(key, {"surfaces": [], "ids": [], "weak": set(), "blocker": False, "nick": ()})
+
+    for e in kb.entities.values():
+        if e.type == "topic":  # topics are for browsing, not for mention linking
+            continue
+        weak = set(e.weak)
+        for s in kb.match_surfaces(e):
+            if len(s) < 2:
+                continue
+            entry = slot(s)
+            entry["surfaces"].append(s)
+            if e.id not in entry["ids"]:
+                entry["ids"].append(e.id)
+            if s in weak:
+                entry["weak"].add(e.id)
+        for b in e.blockers:
+            slot(b)["blocker"] = True
+    for n in kb.nicknames:
+        slot(n.alias)["nick"] = n.expands
+
+    auto = ahocorasick.Automaton()
+    for key, entry in entries.items():
+        surface = entry["surfaces"][0] if entry["surfaces"] else key
+        if entry["nick"]:
+            pattern = Pattern(surface, "nickname", entry["nick"], frozenset(), False, frozenset(), False, False)
+        elif entry["ids"]:
+            case = any(_is_short_latin(s) for s in entry["surfaces"])
+            pattern = Pattern(surface, "alias", tuple(entry["ids"]), frozenset(entry["weak"]), case,
+                              frozenset(entry["surfaces"]), bool(_LATIN.match(key[0])), bool(_LATIN.match(key[-1])))
+        else:
+            pattern = Pattern(surface, "blocker", (), frozenset(), False, frozenset(), False, False)
+        # A phrase that is an alias of one entity and a blocker of another stays an alias: it was
+        # written for that exact string.
+        auto.add_word(key, pattern)
+    auto.make_automaton()
+    return auto
