@@ -4,7 +4,9 @@ Prints articles/s, MB/s of text (UTF-8 bytes of the article bodies read), canoni
 chars/s, peak RSS, and the split of time between reading+normalising and storing.
 One process, one core.  Usage:
 
-    .venv/bin/python scripts/bench_ingest.py [--limit N] [--input PATH] [--json]
+    .venv/bin/python scripts/bench_ingest.py [--limit N] [--input PATH] [--no-link] [--json]
+
+Entity linking runs as in `autointel ingest` unless --no-link; its share is reported as link_seconds.
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--input", default=str(DEFAULT_INPUT))
     ap.add_argument("--limit", type=int, default=None, help="stop after N records")
+    ap.add_argument("--no-link", action="store_true", help="ingest without entity linking")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     if not Path(args.input).exists():
@@ -66,16 +69,34 @@ def main() -> int:
 
             setattr(store, name, timed)
 
+        link_time = {"s": 0.0, "setup": 0.0}
+        linker = None
+        if not args.no_link:
+            t = time.perf_counter()
+            linker = pipeline.linker_for(store)  # knowledge base + automaton, once per process
+            link_time["setup"] = time.perf_counter() - t
+            original_link = pipeline.link_and_save
+
+            def timed_link(*a, **k):
+                t = time.perf_counter()
+                try:
+                    return original_link(*a, **k)
+                finally:
+                    link_time["s"] += time.perf_counter() - t
+
+            pipeline.link_and_save = timed_link
+
         t0 = time.perf_counter()
         cpu0 = time.process_time()
         summary = None
         try:
-            summary = ingest([args.input], store, options=SourceOptions(), on_item=on_item)
+            summary = ingest([args.input], store, options=SourceOptions(), on_item=on_item, linker=linker)
         except Stop:
             store.commit()
         elapsed = time.perf_counter() - t0
         cpu = time.process_time() - cpu0
         stats = store.stats()
+        mentions = store.conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
         db_size = sum(f.stat().st_size for f in Path(tmp).iterdir())
         store.close()
 
@@ -97,6 +118,9 @@ def main() -> int:
         "text_mb_per_s": round(seen["bytes"] / 1e6 / elapsed, 2),
         "canonical_chars_per_s": round(canonical_chars / elapsed),
         "store_seconds": round(store_time["s"], 2),
+        "link_seconds": round(link_time["s"], 2),
+        "link_setup_seconds": round(link_time["setup"], 2),
+        "mentions": mentions,
         "peak_rss_mb": round(peak_rss_mb, 1),
         "db_mb": round(db_size / 1e6, 1),
         "python": platform.python_version(),

@@ -113,3 +113,7 @@ def test_link_document_maps_body_and_title(linker):
     title = [m for m in mentions if m.field == "title"]
     assert (body[0].start, body[0].end, body[0].orig_start, body[0].orig_end) == (0, 3, 0, 3)
     assert title[0].entity_id == "byd" and (title[0].orig_start, title[0].orig_end) == (0, 3)
+
+
+def test_weak_name_first_in_a_list(linker):
+    assert linked(linker, "理想、蔚来均未回应") == [("理想", "li-auto"), ("蔚来", "nio")]

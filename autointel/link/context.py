@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -44,7 +44,10 @@ def glued_suffix(token: str, surface: str, rules: Rules) -> bool:
 
 
 def weak_alias_supported(text: str, start: int, end: int, entity_id: str, strong_family: set[str],
-                         accepted: Sequence, kb: "KnowledgeBase", rules: Rules) -> bool:
+                         neighbours: tuple, kb: "KnowledgeBase", rules: Rules) -> bool:
+    """Whether the text around a weak name supports reading it as ``entity_id``.
+
+    ``neighbours`` are the accepted mention before it and the next strong mention after it."""
     before, after = text[max(0, start - 4):start], text[end:end + 4]
     if any(before.endswith(w) for w in rules.negative_before) or any(after.startswith(w) for w in rules.negative_after):
         return False
@@ -52,7 +55,7 @@ def weak_alias_supported(text: str, start: int, end: int, entity_id: str, strong
         return True
     if kb.entities[entity_id].type not in ORGANISATION_TYPES and kb.entities[entity_id].type != "model":
         return False  # weak person and place names need the document to name them strongly
-    return _cue_nearby(text, start, end, rules) or _in_company_list(text, start, accepted, kb)
+    return _cue_nearby(text, start, end, rules) or _in_company_list(text, start, end, neighbours, kb)
 
 
 def _cue_nearby(text: str, start: int, end: int, rules: Rules) -> bool:
@@ -68,12 +71,10 @@ def _cue_nearby(text: str, start: int, end: int, rules: Rules) -> bool:
     return any(cue in left or cue in right for cue in rules.organisation_cues)
 
 
-def _in_company_list(text: str, start: int, accepted: Sequence, kb: "KnowledgeBase") -> bool:
-    """Right after another company in a list (蔚来、小鹏、理想)."""
-    for h in reversed(accepted):
-        if h.end > start:
-            continue
-        if not _LIST_GAP.match(text[h.end:start]):
-            return False
-        return any(kb.entities[i].type in ORGANISATION_TYPES for i in h.ids)
+def _in_company_list(text: str, start: int, end: int, neighbours: tuple, kb: "KnowledgeBase") -> bool:
+    """Next to another company in a list (蔚来、小鹏、理想 / 理想和蔚来)."""
+    before, after = neighbours
+    for h, gap in ((before, text[before.end:start] if before else ""), (after, text[end:after.start] if after else "")):
+        if h is not None and _LIST_GAP.match(gap) and any(kb.entities[i].type in ORGANISATION_TYPES for i in h.ids):
+            return True
     return False

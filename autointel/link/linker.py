@@ -62,15 +62,17 @@ class Linker:
         strong_family = set().union(*(self.kb.family(i) for i in strong)) if strong else set()
         out: list[Mention] = []
         accepted: list[_Hit] = []
-        for h in hits:
+        for n, h in enumerate(hits):
             if h.pattern.kind == "nickname":
                 out += [Mention(h.start, h.end, text[h.start:h.end], eid, "nickname") for eid in h.ids]
                 accepted.append(h)
                 continue
             ids = h.ids
             if h.weak:
+                neighbours = (accepted[-1] if accepted else None,
+                              next((x for x in hits[n + 1:] if not x.weak), None))
                 ids = [i for i in ids if context.weak_alias_supported(text, h.start, h.end, i, strong_family,
-                                                                       accepted, self.kb, self.rules)]
+                                                                       neighbours, self.kb, self.rules)]
                 if not ids:
                     continue
                 h.evidence = "context"

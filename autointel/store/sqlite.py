@@ -18,7 +18,7 @@ from autointel.errors import StoreError
 from autointel.models import CanonicalArticle, FailedInput
 
 # Bump when canonicalisation changes, so re-ingesting updates stored text.
-NORMALIZER_VERSION = "1"
+NORMALIZER_VERSION = "2"
 
 
 def document_id(source_key: str) -> str:
