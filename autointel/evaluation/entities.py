@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from autointel.kb.loader import KnowledgeBase
-from autointel.link.linker import Linker
+from autointel.link.linker import TECHNOLOGY_KINDS, Linker
 
 REPO = Path(__file__).resolve().parents[2]
 GOLD_DIR = REPO / "eval" / "entities"
@@ -105,7 +105,8 @@ def score(linker: Linker, gold: list[GoldDoc], shared: Path) -> Score:
             gold_set[(start, end, gold_entity_id(kb, name, etype))] = etype
         predicted = {}
         for m in linker.link(text, extra_context=article.title or ""):
-            if m.entity_id is not None:
+            # technologies (DM-i, 刀片电池) are linked but out of the annotation scope
+            if m.entity_id is not None and kb.entities[m.entity_id].kind not in TECHNOLOGY_KINDS:
                 predicted[(m.start, m.end, m.entity_id)] = kb.entities[m.entity_id].type
         for key, etype in gold_set.items():
             if key in predicted:

@@ -31,6 +31,14 @@ class Pattern:
     latin_end: bool  # ... and after it
 
 
+_SCRIPT_BOUNDARY = re.compile(r"(?<=[\u4e00-\u9fff])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])")
+
+
+def spaced(surface: str) -> str:
+    """The same name as sites that space Chinese from Latin letters and digits write it (问界 M9, 36 氪)."""
+    return _SCRIPT_BOUNDARY.sub(" ", surface)
+
+
 def _is_short_latin(s: str) -> bool:
     return len(s) <= 3 and all(c.isascii() for c in s)
 
@@ -46,15 +54,16 @@ def build_automaton(kb: KnowledgeBase) -> ahocorasick.Automaton:
         if e.type == "topic":  # topics are for browsing, not for mention linking
             continue
         weak = set(e.weak)
-        for s in kb.match_surfaces(e):
-            if len(s) < 2:
+        for written in kb.match_surfaces(e):
+            if len(written) < 2:
                 continue
-            entry = slot(s)
-            entry["surfaces"].append(s)
-            if e.id not in entry["ids"]:
-                entry["ids"].append(e.id)
-            if s in weak:
-                entry["weak"].add(e.id)
+            for s in {written, spaced(written)}:
+                entry = slot(s)
+                entry["surfaces"].append(s)
+                if e.id not in entry["ids"]:
+                    entry["ids"].append(e.id)
+                if written in weak:
+                    entry["weak"].add(e.id)
         for b in e.blockers:
             slot(b)["blocker"] = True
     for n in kb.nicknames:

@@ -1,4 +1,4 @@
-"""Evidence that a weak name (理想, 大众, 现代, 长城, 小米 ...) means the company, not the word."""
+"""Evidence that a weak name (理想, 大众, 现代, 长城, 小米 ...) means the entity, not the word."""
 from __future__ import annotations
 
 import re
@@ -14,6 +14,7 @@ from autointel.kb.schema import ORGANISATION_TYPES
 if TYPE_CHECKING:
     from autointel.kb.loader import KnowledgeBase
 
+AUTO_TYPES = frozenset({"group", "automaker", "brand", "model"})
 _SENTENCE_END = re.compile(r"[。！？!?；;\n]")
 # What may stand between two names in a list: 蔚来、小鹏、理想 / 蔚来和理想 / 蔚来, 理想
 _LIST_GAP = re.compile(r"^\s*(?:[、,，/]|和|与|及|以及|或|跟|同)\s*$")
@@ -23,6 +24,8 @@ _LIST_GAP = re.compile(r"^\s*(?:[、,，/]|和|与|及|以及|或|跟|同)\s*$")
 class Rules:
     cue_window: int
     organisation_cues: tuple[str, ...]
+    auto_cues: tuple[str, ...]
+    person_titles: tuple[str, ...]
     name_suffixes: frozenset[str]
     negative_before: tuple[str, ...]
     negative_after: tuple[str, ...]
@@ -31,44 +34,58 @@ class Rules:
 @lru_cache(maxsize=1)
 def load_rules() -> Rules:
     data = yaml.safe_load(resources.files("autointel.link.data").joinpath("context.yaml").read_text(encoding="utf-8"))
-    return Rules(int(data["cue_window"]), tuple(data["organisation_cues"]), frozenset(data["name_suffixes"]),
+    return Rules(int(data["cue_window"]), tuple(data["cues"]["organisation"]), tuple(data["cues"]["auto"]),
+                 tuple(data["person_titles"]), frozenset(data["name_suffixes"]),
                  tuple(data["negative_before"]), tuple(data["negative_after"]))
 
 
 def glued_suffix(token: str, surface: str, rules: Rules) -> bool:
     """True when the segmenter only glued an organisation ending to the name (美国政府, 吉利汽车)."""
-    if not token.startswith(surface):
-        return False
-    rest = token[len(surface):]
-    return rest in rules.name_suffixes
+    return token.startswith(surface) and token[len(surface):] in rules.name_suffixes
 
 
-def weak_alias_supported(text: str, start: int, end: int, entity_id: str, strong_family: set[str],
-                         neighbours: tuple, kb: "KnowledgeBase", rules: Rules) -> bool:
-    """Whether the text around a weak name supports reading it as ``entity_id``.
-
-    ``neighbours`` are the accepted mention before it and the next strong mention after it."""
+def reads_as_word(text: str, start: int, end: int, rules: Rules) -> bool:
+    """A word right before or after makes the name an ordinary word (很理想, 理想状态, 借…的东风)."""
     before, after = text[max(0, start - 4):start], text[end:end + 4]
-    if any(before.endswith(w) for w in rules.negative_before) or any(after.startswith(w) for w in rules.negative_after):
+    return any(before.endswith(w) for w in rules.negative_before) or any(after.startswith(w) for w in rules.negative_after)
+
+
+def local_evidence(text: str, start: int, end: int, entity_id: str, neighbours: tuple, kb: "KnowledgeBase",
+                   rules: Rules) -> bool:
+    """Evidence in the sentence itself. ``neighbours``: the accepted mention before, the next strong one after."""
+    etype = kb.entities[entity_id].type
+    if etype == "person":
+        return _titled(text, start, rules)
+    if etype == "place":
+        return _inside_named_parent(text, start, entity_id, neighbours[0], kb)
+    if etype not in ORGANISATION_TYPES and etype != "model":
         return False
-    if entity_id in strong_family:
-        return True
-    if kb.entities[entity_id].type not in ORGANISATION_TYPES and kb.entities[entity_id].type != "model":
-        return False  # weak person and place names need the document to name them strongly
-    return _cue_nearby(text, start, end, rules) or _in_company_list(text, start, end, neighbours, kb)
+    cues = rules.organisation_cues + (rules.auto_cues if etype in AUTO_TYPES else ())
+    return _cue_nearby(text, start, end, cues, rules.cue_window) or _in_company_list(text, start, end, neighbours, kb)
 
 
-def _cue_nearby(text: str, start: int, end: int, rules: Rules) -> bool:
-    lo, hi = max(0, start - rules.cue_window), min(len(text), end + rules.cue_window)
-    left, right = text[lo:start], text[end:hi]
-    # stay inside the sentence
-    cut = [m.end() for m in _SENTENCE_END.finditer(left)]
+def _titled(text: str, start: int, rules: Rules) -> bool:
+    before = text[max(0, start - 8):start].rstrip()
+    return any(before.endswith(t) for t in rules.person_titles)
+
+
+def _inside_named_parent(text: str, start: int, entity_id: str, before, kb: "KnowledgeBase") -> bool:
+    """德国汉堡: the containing place named right before the weak place name."""
+    if before is None or before.end != start:
+        return False
+    parents = {r.target for r in kb.entities[entity_id].relations if r.rel == "located_in"}
+    return bool(parents & set(before.ids))
+
+
+def _cue_nearby(text: str, start: int, end: int, cues: tuple[str, ...], window: int) -> bool:
+    left, right = text[max(0, start - window):start], text[end:end + window]
+    cut = [m.end() for m in _SENTENCE_END.finditer(left)]  # stay inside the sentence
     if cut:
         left = left[cut[-1]:]
     m = _SENTENCE_END.search(right)
     if m:
         right = right[:m.start()]
-    return any(cue in left or cue in right for cue in rules.organisation_cues)
+    return any(cue in left or cue in right for cue in cues)
 
 
 def _in_company_list(text: str, start: int, end: int, neighbours: tuple, kb: "KnowledgeBase") -> bool:

@@ -8,6 +8,7 @@ by what else the document names, or recorded as ambiguous with its candidates, n
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -37,6 +38,13 @@ class _Hit:
     ids: list[str] = field(default_factory=list)
 
 
+# Kinds of "model" that are technologies rather than products (docs/knowledge_base.md).
+TECHNOLOGY_KINDS = frozenset({"platform", "system", "battery", "technology"})
+_URL_OR_EMAIL = re.compile(
+    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|cn|net|org|io|gov|edu)\b(?:/\S*)?",
+    re.ASCII)
+
+
 def _is_word_char(c: str) -> bool:
     return c.isascii() and c.isalnum()
 
@@ -51,42 +59,66 @@ class Linker:
         """Mentions in ``text``; ``extra_context`` (the title) counts as evidence but is not searched."""
         if not text:
             return []
-        hits, blocked = self._scan(text)
-        hits = [h for h in hits if not _overlaps_blocker(h, blocked) and self._word_bounded(text, h)]
-        hits = _longest_first(hits)
-        strong = {i for h in hits if not h.weak and len(h.ids) == 1 for i in h.ids}
+        evidence: set[str] = set()
         if extra_context:
-            title_hits, title_blocked = self._scan(extra_context)
-            strong |= {i for h in title_hits if not h.weak and len(h.ids) == 1
-                       and not _overlaps_blocker(h, title_blocked) for i in h.ids}
-        strong_family = set().union(*(self.kb.family(i) for i in strong)) if strong else set()
-        out: list[Mention] = []
-        accepted: list[_Hit] = []
-        for n, h in enumerate(hits):
-            if h.pattern.kind == "nickname":
-                out += [Mention(h.start, h.end, text[h.start:h.end], eid, "nickname") for eid in h.ids]
-                accepted.append(h)
-                continue
-            ids = h.ids
-            if h.weak:
-                neighbours = (accepted[-1] if accepted else None,
-                              next((x for x in hits[n + 1:] if not x.weak), None))
-                ids = [i for i in ids if context.weak_alias_supported(text, h.start, h.end, i, strong_family,
-                                                                       neighbours, self.kb, self.rules)]
-                if not ids:
-                    continue
-                h.evidence = "context"
-            if len(ids) > 1:
-                ids = [i for i in ids if i in strong_family] or ids
-            if len(ids) > 1:
-                out.append(Mention(h.start, h.end, text[h.start:h.end], None, "ambiguous", tuple(ids)))
-                continue
-            h.ids = ids
-            accepted.append(h)
-            out.append(Mention(h.start, h.end, text[h.start:h.end], ids[0], h.evidence))
-        return out
+            evidence = {m.entity_id for m in self._decide(extra_context, self._candidates(extra_context), set())
+                        if m.entity_id}
+        return _merge_adjacent(text, self._decide(text, self._candidates(text), evidence))
 
     # ---- steps ---------------------------------------------------------------------------
+    def _candidates(self, text: str) -> list[_Hit]:
+        hits, blocked = self._scan(text)
+        blocked += [m.span() for m in _URL_OR_EMAIL.finditer(text)]  # 36kr.com, nikkei.com/china
+        hits = [h for h in hits if not _overlaps_blocker(h, blocked) and self._word_bounded(text, h)]
+        return _longest_first(hits, self._is_technology)
+
+    def _decide(self, text: str, hits: list[_Hit], evidence: set[str]) -> list[Mention]:
+        """Accept strong names, weak names with evidence; a weak name accepted by its own sentence is
+        evidence for the others (地平线创始人余凯), hence a second pass."""
+        strong = evidence | {i for h in hits if not h.weak and len(h.ids) == 1 for i in h.ids}
+        family = self._family(strong)
+        for attempt in (1, 2):
+            out: list[Mention] = []
+            accepted: list[_Hit] = []
+            for n, h in enumerate(hits):
+                if h.pattern.kind == "nickname":
+                    out += [Mention(h.start, h.end, text[h.start:h.end], eid, "nickname") for eid in h.ids]
+                    accepted.append(h)
+                    continue
+                ids = h.ids
+                if h.weak:
+                    neighbours = (accepted[-1] if accepted else None,
+                                  next((x for x in hits[n + 1:] if not x.weak), None))
+                    ids = self._supported(text, h, neighbours, family)
+                    if not ids:
+                        continue
+                if len(ids) > 1:
+                    ids = [i for i in ids if i in family] or ids
+                if len(ids) > 1:
+                    out.append(Mention(h.start, h.end, text[h.start:h.end], None, "ambiguous", tuple(ids)))
+                    continue
+                accepted.append(_Hit(h.start, h.end, h.pattern, h.weak, ids=ids))
+                out.append(Mention(h.start, h.end, text[h.start:h.end], ids[0], "context" if h.weak else "alias"))
+            learned = {m.entity_id for m in out if m.method == "context"} - strong
+            if attempt == 2 or not learned:
+                return out
+            strong |= learned
+            family = self._family(strong)
+        return out
+
+    def _supported(self, text: str, h: _Hit, neighbours: tuple, family: set[str]) -> list[str]:
+        if context.reads_as_word(text, h.start, h.end, self.rules):
+            return []
+        return [i for i in h.ids if i in family
+                or context.local_evidence(text, h.start, h.end, i, neighbours, self.kb, self.rules)]
+
+    def _family(self, ids: set[str]) -> set[str]:
+        return set().union(*(self.kb.family(i) for i in ids)) if ids else set()
+
+    def _is_technology(self, h: _Hit) -> bool:
+        """Technology names (比亚迪DM-i, 刀片电池) are kept, but do not swallow the company named in them."""
+        return len(h.ids) == 1 and self.kb.entities[h.ids[0]].kind in TECHNOLOGY_KINDS
+
     def _scan(self, text: str) -> tuple[list[_Hit], list[tuple[int, int]]]:
         hits: list[_Hit] = []
         blocked: list[tuple[int, int]] = []
@@ -128,8 +160,9 @@ def _overlaps_blocker(h: _Hit, blocked: list[tuple[int, int]]) -> bool:
                for b_start, b_end in blocked)
 
 
-def _longest_first(hits: list[_Hit]) -> list[_Hit]:
-    """Non-overlapping hits, preferring the longer name, then the earlier one."""
+def _longest_first(hits: list[_Hit], is_technology) -> list[_Hit]:
+    """Non-overlapping hits, preferring the longer name, then the earlier one. A technology name keeps
+    the strong company name it starts with as a second mention (比亚迪DM-i: 比亚迪 and DM-i)."""
     chosen: list[_Hit] = []
     taken: list[tuple[int, int]] = []
     for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
@@ -137,7 +170,26 @@ def _longest_first(hits: list[_Hit]) -> list[_Hit]:
             continue
         chosen.append(h)
         taken.append((h.start, h.end))
-    return sorted(chosen, key=lambda h: h.start)
+    for tech in [h for h in chosen if is_technology(h)]:
+        prefix = max((h for h in hits if h.start == tech.start and h.end < tech.end and not h.weak
+                      and not is_technology(h)), key=lambda h: h.end, default=None)
+        if prefix is not None:
+            chosen.append(prefix)
+    return sorted(chosen, key=lambda h: (h.start, h.end))
+
+
+def _merge_adjacent(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Two names of one entity side by side (Polestar 极星) are one mention."""
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if (prev is not None and m.entity_id is not None and prev.entity_id == m.entity_id
+                and prev.method != "nickname" and m.method != "nickname"
+                and prev.end < m.start and not text[prev.end:m.start].strip()):
+            out[-1] = Mention(prev.start, m.end, text[prev.start:m.end], m.entity_id, prev.method)
+            continue
+        out.append(m)
+    return out
 
 
 @lru_cache(maxsize=2)
