@@ -220,4 +220,7 @@ def stats(
 from autointel.commands import entities as _entities, kb as _kb  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    # Run the app of the imported module: the command modules registered on that one, not on __main__.
+    from autointel.cli import app as registered_app
+
+    registered_app()

@@ -16,6 +16,7 @@ from autointel.link.linker import TECHNOLOGY_KINDS, Linker
 
 REPO = Path(__file__).resolve().parents[2]
 GOLD_DIR = REPO / "eval" / "entities"
+SETS = {"main": "gold_*.yaml", "heldout": "heldout_*.yaml"}
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import ahocorasick
+import ahocorasick_rs
 
 from autointel.kb.loader import KnowledgeBase
 
@@ -13,8 +13,10 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 
 
 def fold(text: str) -> str:
-    """ASCII-only lower-casing: keeps every offset where it was (str.lower can change lengths)."""
-    return text.translate(_ASCII_LOWER)
+    """Lower-case without moving any offset: str.lower (fast) unless it changed the length (İ), then
+    ASCII-only lower-casing."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text.translate(_ASCII_LOWER)
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,33 @@ def _is_short_latin(s: str) -> bool:
     return len(s) <= 3 and all(c.isascii() for c in s)
 
 
-def build_automaton(kb: KnowledgeBase) -> ahocorasick.Automaton:
+class _Automaton:
+    def __init__(self, keys: dict[str, "Pattern"]):
+        self.keys = list(keys)
+        self.patterns = list(keys.values())
+        # Rust aho-corasick as a DFA: measured 7x faster than pyahocorasick on the bulk corpus
+        self.ac = ahocorasick_rs.AhoCorasick(self.keys, implementation=ahocorasick_rs.Implementation.DFA) if keys else None
+
+    def matches(self, text: str) -> list[tuple[int, int, "Pattern"]]:
+        if self.ac is None:
+            return []
+        patterns = self.patterns
+        return [(start, end, patterns[i]) for i, start, end in self.ac.find_matches_as_indexes(text, overlapping=True)]
+
+
+class Matcher:
+    """Two automata: names matched ignoring case over folded text, and short Latin names (BYD, LI, GM)
+    matched exactly over the text itself, so that "li" is not found inside every English word."""
+
+    def __init__(self, folded: dict[str, "Pattern"], exact: dict[str, "Pattern"]):
+        self.folded, self.exact = _Automaton(folded), _Automaton(exact)
+
+    def matches(self, text: str) -> list[tuple[int, int, "Pattern"]]:
+        """(start, end, pattern) of every match, overlapping ones included; offsets index ``text``."""
+        return self.folded.matches(fold(text)) + self.exact.matches(text)
+
+
+def build_automaton(kb: KnowledgeBase) -> Matcher:
     entries: dict[str, dict] = {}
 
     def slot(surface: str) -> dict:
@@ -69,7 +97,8 @@ def build_automaton(kb: KnowledgeBase) -> ahocorasick.Automaton:
     for n in kb.nicknames:
         slot(n.alias)["nick"] = n.expands
 
-    auto = ahocorasick.Automaton()
+    folded: dict[str, Pattern] = {}
+    exact: dict[str, Pattern] = {}
     for key, entry in entries.items():
         surface = entry["surfaces"][0] if entry["surfaces"] else key
         if entry["nick"]:
@@ -82,6 +111,9 @@ def build_automaton(kb: KnowledgeBase) -> ahocorasick.Automaton:
             pattern = Pattern(surface, "blocker", (), frozenset(), False, frozenset(), False, False)
         # A phrase that is an alias of one entity and a blocker of another stays an alias: it was
         # written for that exact string.
-        auto.add_word(key, pattern)
-    auto.make_automaton()
-    return auto
+        if pattern.case_sensitive:
+            for form in pattern.forms:
+                exact[form] = pattern
+        else:
+            folded[key] = pattern
+    return Matcher(folded, exact)

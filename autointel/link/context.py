@@ -46,8 +46,7 @@ def glued_suffix(token: str, surface: str, rules: Rules) -> bool:
 
 def reads_as_word(text: str, start: int, end: int, rules: Rules) -> bool:
     """A word right before or after makes the name an ordinary word (很理想, 理想状态, 借…的东风)."""
-    before, after = text[max(0, start - 4):start], text[end:end + 4]
-    return any(before.endswith(w) for w in rules.negative_before) or any(after.startswith(w) for w in rules.negative_after)
+    return text[max(0, start - 4):start].endswith(rules.negative_before) or text.startswith(rules.negative_after, end)
 
 
 def local_evidence(text: str, start: int, end: int, entity_id: str, neighbours: tuple, kb: "KnowledgeBase",
@@ -65,8 +64,7 @@ def local_evidence(text: str, start: int, end: int, entity_id: str, neighbours: 
 
 
 def _titled(text: str, start: int, rules: Rules) -> bool:
-    before = text[max(0, start - 8):start].rstrip()
-    return any(before.endswith(t) for t in rules.person_titles)
+    return text[max(0, start - 8):start].rstrip().endswith(rules.person_titles)
 
 
 def _inside_named_parent(text: str, start: int, entity_id: str, before, kb: "KnowledgeBase") -> bool:

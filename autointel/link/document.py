@@ -45,15 +45,12 @@ class SpanMap:
 
 def link_document(linker: Linker, canonical: str, runs: Sequence[Sequence[int]], title: str | None,
                   original_title: str | None) -> list[DocumentMention]:
-    out: list[DocumentMention] = []
+    body, title_mentions = linker.link_article(canonical, title or "")
     spans = SpanMap(runs)
-    for m in linker.link(canonical, extra_context=title or ""):
-        orig = spans.original(m.start, m.end) if runs else None
-        out.append(_stored("body", m, orig))
-    if title:
-        same_length = original_title is not None and len(original_title) == len(title)
-        for m in linker.link(title, extra_context=canonical[:400]):
-            out.append(_stored("title", m, (m.start, m.end) if same_length else None))
+    out = [_stored("body", m, spans.original(m.start, m.end) if runs else None) for m in body]
+    # titles are converted character by character unless their length changed; no runs are stored for them
+    same_length = original_title is not None and title is not None and len(original_title) == len(title)
+    out += [_stored("title", m, (m.start, m.end) if same_length else None) for m in title_mentions]
     return out
 
 

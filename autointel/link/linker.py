@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from autointel.kb.loader import KnowledgeBase, load_kb
 from autointel.link import context
-from autointel.link.automaton import Pattern, build_automaton, fold
+from autointel.link.automaton import Pattern, build_automaton
 from autointel.link.segment import enclosing_tokens
 
 
@@ -40,9 +40,19 @@ class _Hit:
 
 # Kinds of "model" that are technologies rather than products (docs/knowledge_base.md).
 TECHNOLOGY_KINDS = frozenset({"platform", "system", "battery", "technology"})
-_URL_OR_EMAIL = re.compile(
-    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|cn|net|org|io|gov|edu)\b(?:/\S*)?",
-    re.ASCII)
+_URL_TOKEN = re.compile(r"://|@|www\.|\.(?:com|cn|net|org|io|gov|edu)\b", re.ASCII)
+_TOKEN_EDGE = re.compile(r"[\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff()<>\"'\[\]]")
+
+
+def _inside_url(text: str, start: int, end: int) -> bool:
+    """Whether a Latin name sits inside a URL, a domain or an e-mail address."""
+    lo = start
+    while lo > 0 and start - lo < 200 and not _TOKEN_EDGE.match(text[lo - 1]):
+        lo -= 1
+    hi = end
+    while hi < len(text) and hi - end < 200 and not _TOKEN_EDGE.match(text[hi]):
+        hi += 1
+    return bool(_URL_TOKEN.search(text, lo, hi))
 
 
 def _is_word_char(c: str) -> bool:
@@ -57,18 +67,20 @@ class Linker:
 
     def link(self, text: str, extra_context: str = "") -> list[Mention]:
         """Mentions in ``text``; ``extra_context`` (the title) counts as evidence but is not searched."""
-        if not text:
-            return []
-        evidence: set[str] = set()
-        if extra_context:
-            evidence = {m.entity_id for m in self._decide(extra_context, self._candidates(extra_context), set())
-                        if m.entity_id}
-        return _merge_adjacent(text, self._decide(text, self._candidates(text), evidence))
+        return self.link_article(text, extra_context)[0]
+
+    def link_article(self, body: str, title: str = "") -> tuple[list[Mention], list[Mention]]:
+        """Body and title mentions; each is evidence for the other (理想汽车 in the title, 理想 in the body)."""
+        body_hits = self._candidates(body) if body else []
+        title_hits = self._candidates(title) if title else []
+        title_first = self._decide(title, title_hits, set()) if title_hits else []
+        body_mentions = self._finish(body, self._decide(body, body_hits, _ids(title_first)))
+        title_mentions = self._finish(title, self._decide(title, title_hits, _ids(body_mentions))) if title_hits else []
+        return body_mentions, title_mentions
 
     # ---- steps ---------------------------------------------------------------------------
     def _candidates(self, text: str) -> list[_Hit]:
         hits, blocked = self._scan(text)
-        blocked += [m.span() for m in _URL_OR_EMAIL.finditer(text)]  # 36kr.com, nikkei.com/china
         hits = [h for h in hits if not _overlaps_blocker(h, blocked) and self._word_bounded(text, h)]
         return _longest_first(hits, self._is_technology)
 
@@ -112,6 +124,17 @@ class Linker:
         return [i for i in h.ids if i in family
                 or context.local_evidence(text, h.start, h.end, i, neighbours, self.kb, self.rules)]
 
+    def _finish(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """吉利公司, 华为公司: the word 公司 written right after an organisation's name belongs to the name;
+        two names of one entity side by side (Polestar 极星) are one mention."""
+        out = []
+        for m in _merge_adjacent(text, mentions):
+            if (m.entity_id and text.startswith("公司", m.end) and not m.surface.endswith("公司")
+                    and self.kb.entities[m.entity_id].type in context.ORGANISATION_TYPES):
+                m = Mention(m.start, m.end + 2, text[m.start:m.end + 2], m.entity_id, m.method, m.candidates)
+            out.append(m)
+        return out
+
     def _family(self, ids: set[str]) -> set[str]:
         return set().union(*(self.kb.family(i) for i in ids)) if ids else set()
 
@@ -122,9 +145,7 @@ class Linker:
     def _scan(self, text: str) -> tuple[list[_Hit], list[tuple[int, int]]]:
         hits: list[_Hit] = []
         blocked: list[tuple[int, int]] = []
-        for end_index, pattern in self.automaton.iter(fold(text)):
-            end = end_index + 1
-            start = end - len(pattern.surface)
+        for start, end, pattern in self.automaton.matches(text):
             if pattern.kind == "blocker":
                 blocked.append((start, end))
                 continue
@@ -132,8 +153,8 @@ class Linker:
                 continue
             if pattern.latin_end and end < len(text) and _is_word_char(text[end]):
                 continue
-            if pattern.case_sensitive and text[start:end] not in pattern.forms:
-                continue
+            if (pattern.latin_start or pattern.latin_end) and _inside_url(text, start, end):
+                continue  # 36kr.com, nikkei.com/china, tesla@...
             weak = bool(pattern.weak_ids) and set(pattern.entity_ids) <= pattern.weak_ids
             ids = list(pattern.entity_ids)
             if pattern.weak_ids and not weak:  # strong for some entities, weak for others: keep the strong ones
@@ -148,10 +169,16 @@ class Linker:
             return True
         if not (h.weak or len(surface) <= 2):
             return True
+        if not (_is_han(text, h.start - 1) or _is_han(text, h.end)):
+            return True  # punctuation, space or Latin on both sides: nothing to glue to
         for token in enclosing_tokens(text, h.start, h.end):
             if not context.glued_suffix(token, surface, self.rules):
                 return False
         return True
+
+
+def _is_han(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and "\u4e00" <= text[i] <= "\u9fff"
 
 
 def _overlaps_blocker(h: _Hit, blocked: list[tuple[int, int]]) -> bool:
@@ -164,12 +191,12 @@ def _longest_first(hits: list[_Hit], is_technology) -> list[_Hit]:
     """Non-overlapping hits, preferring the longer name, then the earlier one. A technology name keeps
     the strong company name it starts with as a second mention (比亚迪DM-i: 比亚迪 and DM-i)."""
     chosen: list[_Hit] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(max((h.end for h in hits), default=0))
     for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
-        if any(s < h.end and h.start < e for s, e in taken):
+        if any(taken[h.start:h.end]):
             continue
         chosen.append(h)
-        taken.append((h.start, h.end))
+        taken[h.start:h.end] = b"\x01" * (h.end - h.start)
     for tech in [h for h in chosen if is_technology(h)]:
         prefix = max((h for h in hits if h.start == tech.start and h.end < tech.end and not h.weak
                       and not is_technology(h)), key=lambda h: h.end, default=None)
@@ -178,8 +205,11 @@ def _longest_first(hits: list[_Hit], is_technology) -> list[_Hit]:
     return sorted(chosen, key=lambda h: (h.start, h.end))
 
 
+def _ids(mentions: list[Mention]) -> set[str]:
+    return {m.entity_id for m in mentions if m.entity_id}
+
+
 def _merge_adjacent(text: str, mentions: list[Mention]) -> list[Mention]:
-    """Two names of one entity side by side (Polestar 极星) are one mention."""
     out: list[Mention] = []
     for m in mentions:
         prev = out[-1] if out else None
