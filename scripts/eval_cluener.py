@@ -66,13 +66,9 @@ def prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    ap.add_argument("--errors", type=int, default=0, help="print this many false positives/negatives per label")
-    args = ap.parse_args()
-    docs = load(args.data)
-
+def evaluate(path: Path) -> dict:
+    """Scores per label and micro-averaged, strict (exact span) and lenient (overlap); also the errors."""
+    docs = load(path)
     t0 = time.perf_counter()
     preds = [propose_candidates(text) for text, _ in docs]
     elapsed = time.perf_counter() - t0
@@ -91,26 +87,39 @@ def main() -> None:
             lenient[lab] += lenient_matches(g, p)
             fps[lab] += [(text[s:e], text) for _, s, e in p - g]
             fns[lab] += [(text[s:e], text) for _, s, e in g - p]
+    report: dict = {"texts": len(docs), "chars": chars, "seconds": elapsed, "errors": (fps, fns)}
+    for lab in LABELS + ("micro",):
+        ks = LABELS if lab == "micro" else (lab,)
+        npred, ngold = sum(n_pred[k] for k in ks), sum(n_gold[k] for k in ks)
+        report[lab] = {"gold": ngold, "pred": npred}
+        for mode, tp in (("strict", strict), ("lenient", lenient)):
+            p_, r_, f_ = prf(sum(tp[k] for k in ks), npred, ngold)
+            report[lab][mode] = {"precision": p_, "recall": r_, "f1": f_}
+    return report
 
-    print(f"CLUENER2020 {args.data.name}: {len(docs)} texts, {chars} chars")
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--errors", type=int, default=0, help="print this many false positives/negatives per label")
+    args = ap.parse_args()
+    report = evaluate(args.data)
+    chars, elapsed = report["chars"], report["seconds"]
+    print(f"CLUENER2020 {args.data.name}: {report['texts']} texts, {chars} chars")
     head = f"{'label':<13}{'gold':>5}{'pred':>6} | {'strict P':>8}{'R':>6}{'F1':>6} | {'lenient P':>9}{'R':>6}{'F1':>6}"
     print(head + " | published F1 (test): BiLSTM+CRF / BERT-base / RoBERTa-wwm-large-ext / human")
     for lab in LABELS + ("micro",):
         if lab == "micro":
-            ks = LABELS
             print("-" * len(head))
-        else:
-            ks = (lab,)
-        tp_s, tp_l = sum(strict[k] for k in ks), sum(lenient[k] for k in ks)
-        npred, ngold = sum(n_pred[k] for k in ks), sum(n_gold[k] for k in ks)
-        ps, rs, fs = prf(tp_s, npred, ngold)
-        pl, rl, fl = prf(tp_l, npred, ngold)
+        r = report[lab]
+        st, le = r["strict"], r["lenient"]
         pub = " / ".join(f"{x:.2f}" for x in PUBLISHED[lab]) if lab in PUBLISHED else ""
-        print(f"{lab:<13}{ngold:>5}{npred:>6} | {100*ps:8.1f}{100*rs:6.1f}{100*fs:6.1f} | "
-              f"{100*pl:9.1f}{100*rl:6.1f}{100*fl:6.1f} | {pub}")
+        print(f"{lab:<13}{r['gold']:>5}{r['pred']:>6} | {100*st['precision']:8.1f}{100*st['recall']:6.1f}"
+              f"{100*st['f1']:6.1f} | {100*le['precision']:9.1f}{100*le['recall']:6.1f}{100*le['f1']:6.1f} | {pub}")
     print(f"published: CLUENER2020 README / arXiv:2001.04351 (test set, supervised); {PUBLISHED_OVERALL}")
     print(f"throughput: {chars / elapsed:,.0f} chars/s ({elapsed:.2f} s, one core, rjieba POS included)")
 
+    fps, fns = report["errors"]
     for lab in LABELS[: 4 if args.errors else 0]:
         print(f"\n== {lab}: false positives (strict) ==")
         for surf, text in fps[lab][: args.errors]:
