@@ -83,11 +83,11 @@ def linker_for(store):
 
 
 def link_and_save(store, linker, doc_id: str, canonical: str, runs, title: str | None,
-                  original_title: str | None) -> int:
+                  original_title: str | None, fresh: bool = False) -> int:
     from autointel.link.document import link_document
 
     mentions = link_document(linker, canonical or "", runs or [], title, original_title)
-    entity_store.save_mentions(store.conn, doc_id, mentions, linker.kb.version)
+    entity_store.save_mentions(store.conn, doc_id, mentions, linker.kb.version, fresh)
     return len(mentions)
 
 
@@ -130,7 +130,7 @@ def ingest(inputs: list[str], store, *, forced_format: str | None = None, option
                 status = outcome.status
                 if linker is not None and status in ("new", "updated"):
                     link_and_save(store, linker, outcome.document_id, item.canonical, item.offsets, item.title,
-                                  item.original_title)
+                                  item.original_title, fresh=status == "new")
                 summary.chars += len(item.canonical)
                 summary.bytes_in += len(item.raw.body.encode("utf-8"))
             summary.counts[status] += 1

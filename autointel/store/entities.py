@@ -16,10 +16,13 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def save_mentions(conn: sqlite3.Connection, document_id: str, mentions: Sequence[Any], kb_version: str) -> None:
-    """Replace a document's mentions (re-linking never duplicates) and its entity list."""
-    conn.execute("DELETE FROM mentions WHERE document_id = ?", (document_id,))
-    conn.execute("DELETE FROM document_entities WHERE document_id = ?", (document_id,))
+def save_mentions(conn: sqlite3.Connection, document_id: str, mentions: Sequence[Any], kb_version: str,
+                  fresh: bool = False) -> None:
+    """Replace a document's mentions (re-linking never duplicates) and its entity list.
+    ``fresh``: the document was just inserted, so there is nothing to replace."""
+    if not fresh:
+        conn.execute("DELETE FROM mentions WHERE document_id = ?", (document_id,))
+        conn.execute("DELETE FROM document_entities WHERE document_id = ?", (document_id,))
     conn.executemany(
         'INSERT INTO mentions (document_id, field, start, "end", orig_start, orig_end, surface, entity_id,'
         " candidates, method) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -41,11 +44,6 @@ def save_mentions(conn: sqlite3.Connection, document_id: str, mentions: Sequence
         [(document_id, eid, n, t, first) for eid, (n, t, first) in per_entity.items()],
     )
     conn.execute("UPDATE documents SET linked_kb = ? WHERE id = ?", (kb_version, document_id))
-
-
-def linked_version(conn: sqlite3.Connection, document_id: str) -> str | None:
-    row = conn.execute("SELECT linked_kb FROM documents WHERE id = ?", (document_id,)).fetchone()
-    return row[0] if row else None
 
 
 def documents_to_link(conn: sqlite3.Connection, kb_version: str, everything: bool = False) -> Iterator[sqlite3.Row]:
