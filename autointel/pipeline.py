@@ -76,10 +76,10 @@ def articles_from(inputs: list[str], *, forced_format: str | None = None,
 def linker_for(store):
     """The linker over the bundled knowledge base plus this database's curator additions."""
     from autointel.kb.loader import load_kb
-    from autointel.link.linker import Linker, default_linker
+    from autointel.link.linker import Linker, default_linker, frozen
 
     local = entity_store.local_entities(store.conn)
-    return Linker(load_kb(extra=local)) if local else default_linker()
+    return frozen(Linker(load_kb(extra=local))) if local else default_linker()
 
 
 def link_and_save(store, linker, doc_id: str, canonical: str, runs, title: str | None,

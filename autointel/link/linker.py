@@ -8,6 +8,7 @@ by what else the document names, or recorded as ambiguous with its candidates, n
 """
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -224,7 +225,15 @@ def _merge_adjacent(text: str, mentions: list[Mention]) -> list[Mention]:
 
 @lru_cache(maxsize=2)
 def _default_linker(version: str) -> Linker:
-    return Linker(load_kb())
+    return frozen(Linker(load_kb()))
+
+
+def frozen(linker: Linker) -> Linker:
+    """Keep the knowledge base out of the garbage collector's way: its ~100k long-lived objects made
+    every full collection during a bulk ingest scan them again (measured: +16 s on the bulk corpus)."""
+    gc.collect()
+    gc.freeze()
+    return linker
 
 
 def default_linker() -> Linker:

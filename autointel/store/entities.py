@@ -43,14 +43,19 @@ def save_mentions(conn: sqlite3.Connection, document_id: str, mentions: Sequence
         "INSERT INTO document_entities (document_id, entity_id, mentions, in_title, first_start) VALUES (?,?,?,?,?)",
         [(document_id, eid, n, t, first) for eid, (n, t, first) in per_entity.items()],
     )
-    conn.execute("UPDATE documents SET linked_kb = ? WHERE id = ?", (kb_version, document_id))
+    conn.execute("INSERT OR REPLACE INTO document_links (document_id, kb_version, linked_at) VALUES (?,?,?)",
+                 (document_id, kb_version, _now()))
 
 
 def documents_to_link(conn: sqlite3.Connection, kb_version: str, everything: bool = False) -> Iterator[sqlite3.Row]:
-    sql = "SELECT id, canonical, offsets, title, original_title FROM documents WHERE status = 'ok'"
+    sql = "SELECT id FROM documents d WHERE status = 'ok'"
     if not everything:
-        sql += " AND (linked_kb IS NULL OR linked_kb != ?)"
-    yield from conn.execute(sql, () if everything else (kb_version,)).fetchall()
+        sql += (" AND NOT EXISTS (SELECT 1 FROM document_links l WHERE l.document_id = d.id"
+                " AND l.kb_version = ?)")
+    ids = [r[0] for r in conn.execute(sql, () if everything else (kb_version,))]
+    for doc_id in ids:  # one row at a time: the texts of a large database never sit in memory together
+        yield conn.execute("SELECT id, canonical, offsets, title, original_title FROM documents WHERE id = ?",
+                           (doc_id,)).fetchone()
 
 
 def document_mentions(conn: sqlite3.Connection, document_id: str) -> list[dict]:

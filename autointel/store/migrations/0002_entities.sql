@@ -27,7 +27,12 @@ CREATE TABLE document_entities (
 CREATE INDEX document_entities_entity ON document_entities (entity_id);
 
 -- Which knowledge-base version linked each document: `autointel link` redoes the stale ones.
-ALTER TABLE documents ADD COLUMN linked_kb TEXT;
+-- A table of its own: updating a column of `documents` would rewrite the whole row, texts included.
+CREATE TABLE document_links (
+    document_id  TEXT PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
+    kb_version   TEXT NOT NULL,
+    linked_at    TEXT NOT NULL
+);
 
 -- Names the discovery tagger proposed for the knowledge base, with evidence, for curators.
 CREATE TABLE candidates (
