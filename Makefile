@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DB ?= autointel.db
 
-.PHONY: setup demo test bench roundtrip clean
+.PHONY: setup demo test bench roundtrip eval clean
 
 setup: $(VENV)/.installed
 
@@ -13,11 +13,14 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
 	touch $@
 
-# The main job on the embedded default: ingest the bundled samples, list them, show counts.
+# The main job on the embedded default: ingest the bundled samples (linking their entities), list them,
+# show counts and the entities they name.
 demo: setup
 	$(VENV)/bin/autointel ingest samples --db $(DB)
 	$(VENV)/bin/autointel docs --db $(DB)
 	$(VENV)/bin/autointel stats --db $(DB)
+	$(VENV)/bin/autointel entities --db $(DB) --limit 15
+	$(VENV)/bin/autointel entity BYD --db $(DB) --docs 3
 
 test: setup
 	$(PY) -m pytest -q
@@ -27,6 +30,11 @@ bench: setup
 
 roundtrip: setup
 	$(PY) scripts/roundtrip_cer.py
+
+eval: setup
+	$(PY) scripts/eval_entities.py --set main
+	$(PY) scripts/eval_entities.py --set heldout
+	$(PY) scripts/eval_cluener.py
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from autointel.cli import DB_HELP, _emit_json, _open, app, err, out
@@ -92,6 +93,8 @@ def entity(
     store = _open(db)
     kb = linker_for(store).kb
     found = kb.find(name)
+    if not found:  # a nickname (蔚小理) names several entities: offer them
+        found = [kb.entities[i] for n in kb.nicknames if n.alias == name for i in n.expands]
     if not found:
         err.print(f"[red]no entity named {name!r}[/red]")
         raise typer.Exit(1)
@@ -132,14 +135,19 @@ def entity_profile(store, kb, eid: str, docs_limit: int) -> dict:
 
 
 def _print_profile(p: dict) -> None:
-    out.print(f"[bold]{p['name']}[/bold]  {p['en'] or ''}  ({p['type']}{', ' + p['kind'] if p['kind'] else ''})  id {p['id']}")
-    out.print("aliases: " + " / ".join(p["aliases"]))
+    kind = f", {p['kind']}" if p["kind"] else ""
+    out.print(f"[bold]{escape(p['name'])}[/bold]  {escape(p['en'] or '')}  ({p['type']}{kind})  id {p['id']}")
+    out.print("aliases: " + escape(" / ".join(p["aliases"])))
+    groups: dict[tuple, list[str]] = {}
     for r in p["relations"]:
-        arrow = "->" if r["direction"] == "out" else "<-"
-        out.print(f"  {arrow} {r['rel']}{' (' + r['role'] + ')' if r['role'] else ''}: {r['name']} [{r['id']}]")
+        groups.setdefault((r["direction"], r["rel"], r["role"]), []).append(r["name"])
+    for (direction, rel, role), names in groups.items():
+        arrow = "->" if direction == "out" else "<-"
+        shown = ", ".join(names[:12]) + (f" … (+{len(names) - 12})" if len(names) > 12 else "")
+        out.print(f"  {arrow} {rel}{' (' + role + ')' if role else ''}: {escape(shown)}")
     out.print(f"{p['documents']} documents, {p['mentions']} mentions; first seen {p['first_seen'] or '-'},"
               f" last seen {p['last_seen'] or '-'}")
     for d in p["recent_documents"]:
-        out.print(f"  {d['id']}  {(d['published_at'] or '')[:10]}  {d['title'] or ''}")
+        out.print(f"  {d['id']}  {(d['published_at'] or '')[:10]}  {escape(d['title'] or '')}")
     if p["co_mentioned"]:
         out.print("co-mentioned: " + ", ".join(f"{c['name']} ({c['documents']})" for c in p["co_mentioned"]))
