@@ -5,7 +5,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from autointel.errors import AutointelError
 from autointel.ingest.base import ReadContext, ReadResult, pick_reader
@@ -111,36 +111,44 @@ def relink(store, linker, *, everything: bool = False,
     return count
 
 
+def save_items(items: Iterable[CanonicalArticle | FailedInput], store, summary: IngestSummary, *, linker=None,
+               on_item: Callable[[CanonicalArticle | FailedInput, str], None] | None = None) -> None:
+    """Store (and link) what the readers produced, committing every COMMIT_EVERY items; the caller has
+    begun a transaction and commits the last batch."""
+    pending = 0
+    for item in items:
+        if isinstance(item, FailedInput):
+            store.save_failure(item)
+            summary.failures.append(item)
+            status = "failed"
+        else:
+            outcome = store.save_article(item)
+            status = outcome.status
+            if linker is not None and status in ("new", "updated"):
+                link_and_save(store, linker, outcome.document_id, item.canonical, item.offsets, item.title,
+                              item.original_title, fresh=status == "new")
+            summary.chars += len(item.canonical)
+            summary.bytes_in += len(item.raw.body.encode("utf-8"))
+        summary.counts[status] += 1
+        if on_item:
+            on_item(item, status)
+        pending += 1
+        if pending >= COMMIT_EVERY:
+            store.commit()
+            store.begin()
+            pending = 0
+
+
 def ingest(inputs: list[str], store, *, forced_format: str | None = None, options: SourceOptions | None = None,
            on_item: Callable[[CanonicalArticle | FailedInput, str], None] | None = None,
            linker=None) -> IngestSummary:
     options = options or SourceOptions()
     summary = IngestSummary()
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    pending = 0
     store.begin()
     try:
-        for item in articles_from(inputs, forced_format=forced_format, options=options):
-            if isinstance(item, FailedInput):
-                outcome = store.save_failure(item)
-                summary.failures.append(item)
-                status = "failed"
-            else:
-                outcome = store.save_article(item)
-                status = outcome.status
-                if linker is not None and status in ("new", "updated"):
-                    link_and_save(store, linker, outcome.document_id, item.canonical, item.offsets, item.title,
-                                  item.original_title, fresh=status == "new")
-                summary.chars += len(item.canonical)
-                summary.bytes_in += len(item.raw.body.encode("utf-8"))
-            summary.counts[status] += 1
-            if on_item:
-                on_item(item, status)
-            pending += 1
-            if pending >= COMMIT_EVERY:
-                store.commit()
-                store.begin()
-                pending = 0
+        save_items(articles_from(inputs, forced_format=forced_format, options=options), store, summary,
+                   linker=linker, on_item=on_item)
         summary.skipped = list(options.skipped)
         if linker is not None:  # documents stored before this knowledge-base version
             store.commit()

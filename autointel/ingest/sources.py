@@ -110,9 +110,22 @@ def _read_bounded(fh: BinaryIO, limit: int, location: str) -> bytes:
     return data
 
 
-def _jsonl_records(fh: BinaryIO, location: str, name: str, options: SourceOptions) -> Iterator[Source]:
+def jsonl_tail(path: Path, offset: int, lines: int, options: SourceOptions) -> tuple[list[Source], int, int]:
+    """The whole lines a growing JSON Lines file gained after ``offset`` (``lines`` lines already read):
+    (records, new offset, new line count). A partly written last line waits for the next call."""
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        data = fh.read()
+    end = data.rfind(b"\n") + 1
+    complete = data[:end]
+    records = list(_jsonl_records(io.BytesIO(complete), str(path), path.name, options, first_line=lines))
+    return records, offset + end, lines + complete.count(b"\n")
+
+
+def _jsonl_records(fh: BinaryIO, location: str, name: str, options: SourceOptions,
+                   first_line: int = 0) -> Iterator[Source]:
     """Stream a JSON Lines file one record at a time; an oversized line is skipped, not loaded."""
-    n = 0
+    n = first_line
     try:
         while True:
             line = fh.readline(options.max_bytes + 1)

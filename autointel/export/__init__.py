@@ -1,0 +1,1 @@
+"""Writing documents back out: Hexo archives and RSS/Atom feeds."""
