@@ -27,6 +27,7 @@ test: setup
 
 bench: setup
 	$(PY) scripts/bench_ingest.py
+	$(PY) scripts/bench_feeds.py
 
 roundtrip: setup
 	$(PY) scripts/roundtrip_cer.py
