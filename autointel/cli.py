@@ -159,6 +159,15 @@ def show(
         mentions = document_mentions(store.conn, doc["id"])
         view["mentions"] = mentions_json(kb, [m for m in mentions if m["field"] == "body"])
         view["title_mentions"] = mentions_json(kb, [m for m in mentions if m["field"] == "title"])
+        from autointel.commands.facts import fact_json
+        from autointel.store.facts import list_claims, list_facts
+
+        view["facts"] = [fact_json(f) for f in list_facts(store.conn, document_id=doc["id"])]
+        view["claims"] = [{"id": c["id"], "type": c["type"], "participants": c["participants"], "status": c["status"],
+                           "events": [{k: e[k] for k in ("status", "attribution", "text", "start", "end",
+                                                         "orig_start", "orig_end")}
+                                      for e in c["history"] if e["document_id"] == doc["id"]]}
+                          for c in list_claims(store.conn, document_id=doc["id"])]
     if as_json:
         _emit_json(view)
         return
@@ -217,7 +226,7 @@ def stats(
 
 
 # Commands of later stages live in their own modules and register on the same app.
-from autointel.commands import entities as _entities, feeds as _feeds, kb as _kb  # noqa: E402,F401
+from autointel.commands import entities as _entities, facts as _facts, feeds as _feeds, kb as _kb  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     # Run the app of the imported module: the command modules registered on that one, not on __main__.

@@ -82,12 +82,27 @@ def linker_for(store):
     return frozen(Linker(load_kb(extra=local))) if local else default_linker()
 
 
-def link_and_save(store, linker, doc_id: str, canonical: str, runs, title: str | None,
-                  original_title: str | None, fresh: bool = False) -> int:
-    from autointel.link.document import link_document
+# Bump when fact or claim extraction changes: `autointel link` then redoes every document.
+EXTRACTION_VERSION = "1"
 
-    mentions = link_document(linker, canonical or "", runs or [], title, original_title)
-    entity_store.save_mentions(store.conn, doc_id, mentions, linker.kb.version, fresh)
+
+def analysis_version(linker) -> str:
+    """What a document's entities, facts and claims were derived with: knowledge base + extractors."""
+    return f"{linker.kb.version}.{EXTRACTION_VERSION}"
+
+
+def link_and_save(store, linker, doc_id: str, canonical: str, runs, title: str | None,
+                  original_title: str | None, published_at: str | None = None, fresh: bool = False) -> int:
+    """Link the entities of one stored article, then extract its facts and claims; replaces what an
+    earlier run stored for it."""
+    from autointel.facts.document import analyse_document
+    from autointel.link.document import SpanMap, link_document
+
+    canonical = canonical or ""
+    mentions = link_document(linker, canonical, runs or [], title, original_title)
+    entity_store.save_mentions(store.conn, doc_id, mentions, analysis_version(linker), fresh)
+    analyse_document(store.conn, linker.kb, doc_id, canonical, [m for m in mentions if m.field == "body"],
+                     SpanMap(runs or []), published_at, fresh)
     return len(mentions)
 
 
@@ -97,9 +112,10 @@ def relink(store, linker, *, everything: bool = False,
     count = 0
     store.begin()
     try:
-        for row in entity_store.documents_to_link(store.conn, linker.kb.version, everything):
+        for row in entity_store.documents_to_link(store.conn, analysis_version(linker), everything):
             runs = json.loads(row["offsets"]) if row["offsets"] else []
-            link_and_save(store, linker, row["id"], row["canonical"], runs, row["title"], row["original_title"])
+            link_and_save(store, linker, row["id"], row["canonical"], runs, row["title"], row["original_title"],
+                          row["published_at"])
             count += 1
             if on_item:
                 on_item(row["id"])
@@ -125,8 +141,9 @@ def save_items(items: Iterable[CanonicalArticle | FailedInput], store, summary: 
             outcome = store.save_article(item)
             status = outcome.status
             if linker is not None and status in ("new", "updated"):
+                published = item.raw.published_at.isoformat() if item.raw.published_at else None
                 link_and_save(store, linker, outcome.document_id, item.canonical, item.offsets, item.title,
-                              item.original_title, fresh=status == "new")
+                              item.original_title, published, fresh=status == "new")
             summary.chars += len(item.canonical)
             summary.bytes_in += len(item.raw.body.encode("utf-8"))
         summary.counts[status] += 1

@@ -54,7 +54,8 @@ def documents_to_link(conn: sqlite3.Connection, kb_version: str, everything: boo
                 " AND l.kb_version = ?)")
     ids = [r[0] for r in conn.execute(sql, () if everything else (kb_version,))]
     for doc_id in ids:  # one row at a time: the texts of a large database never sit in memory together
-        yield conn.execute("SELECT id, canonical, offsets, title, original_title FROM documents WHERE id = ?",
+        yield conn.execute("SELECT id, canonical, offsets, title, original_title, published_at FROM documents"
+                           " WHERE id = ?",
                            (doc_id,)).fetchone()
 
 

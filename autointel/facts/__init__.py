@@ -1,0 +1,1 @@
+"""Numeric facts: numerals, quantities with units, and (later) the facts built on them."""

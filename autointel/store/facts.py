@@ -1,0 +1,142 @@
+"""Fact and claim tables of the embedded store."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from typing import Any, Callable, Sequence
+
+
+def save_facts(conn: sqlite3.Connection, document_id: str, facts: Sequence[Any], spans, fresh: bool) -> None:
+    """Replace a document's facts; ``spans`` maps a canonical span to the original one."""
+    if not fresh:
+        conn.execute("DELETE FROM facts WHERE document_id = ?", (document_id,))
+    rows = []
+    for f in facts:
+        orig = spans(f.start, f.end)
+        rows.append((document_id, f.subject_id, f.subject, f.metric, f.value, f.value_max, f.unit, f.qualifier,
+                     f.direction, f.period, _d(f.period_start), _d(f.period_end), f.basis, f.scope, f.start, f.end,
+                     orig[0] if orig else None, orig[1] if orig else None, f.sentence_start, f.sentence_end, f.text))
+    conn.executemany(
+        'INSERT INTO facts (document_id, subject_id, subject, metric, value, value_max, unit, qualifier, direction,'
+        ' period, period_start, period_end, basis, scope, start, "end", orig_start, orig_end, sentence_start,'
+        " sentence_end, text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+
+
+def save_claims(conn: sqlite3.Connection, document_id: str, claims: Sequence[Any], spans, published_at: str | None,
+                same_claim: Callable[[str, Sequence[str], str, Sequence[str]], bool], fresh: bool) -> None:
+    """Attach each claim to an existing claim it matches (same event, maybe another document), else start one."""
+    if not fresh:
+        touched = [r[0] for r in conn.execute("SELECT DISTINCT claim_id FROM claim_events WHERE document_id = ?",
+                                              (document_id,))]
+        conn.execute("DELETE FROM claim_events WHERE document_id = ?", (document_id,))
+        for cid in touched:
+            _refresh(conn, cid)
+    for c in claims:
+        claim_id = _matching_claim(conn, c, same_claim)
+        if claim_id is None:
+            claim_id = conn.execute("INSERT INTO claims (type, participants, status) VALUES (?,?,?)",
+                                    (c.type, json.dumps(list(c.participants)), c.status)).lastrowid
+        conn.executemany("INSERT OR IGNORE INTO claim_participants (claim_id, entity_id) VALUES (?,?)",
+                         [(claim_id, p) for p in c.participants])
+        orig = spans(c.start, c.end)
+        conn.execute(
+            'INSERT INTO claim_events (claim_id, document_id, status, attribution, attribution_id, participants,'
+            ' start, "end", orig_start, orig_end, text, published_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
+            (claim_id, document_id, c.status, c.attribution, c.attribution_id, json.dumps(list(c.participants)),
+             c.start, c.end, orig[0] if orig else None, orig[1] if orig else None, c.text, published_at))
+        _refresh(conn, claim_id)
+
+
+def _matching_claim(conn: sqlite3.Connection, c, same_claim) -> int | None:
+    placeholders = ",".join("?" * len(c.participants))
+    rows = conn.execute(
+        f"SELECT DISTINCT cl.id, cl.type, cl.participants FROM claims cl JOIN claim_participants cp"
+        f" ON cp.claim_id = cl.id WHERE cl.type = ? AND cp.entity_id IN ({placeholders}) ORDER BY cl.id",
+        (c.type, *c.participants)).fetchall()
+    for cid, ctype, participants in rows:
+        if same_claim(c.type, c.participants, ctype, json.loads(participants)):
+            return cid
+    return None
+
+
+def _refresh(conn: sqlite3.Connection, claim_id: int) -> None:
+    """Status = the latest event's (by publication date, then insertion); a claim with no events goes."""
+    events = conn.execute("SELECT status, published_at FROM claim_events WHERE claim_id = ?"
+                          " ORDER BY published_at IS NULL, published_at, id", (claim_id,)).fetchall()
+    if not events:
+        conn.execute("DELETE FROM claims WHERE id = ?", (claim_id,))
+        return
+    dates = [e[1] for e in events if e[1]]
+    conn.execute("UPDATE claims SET status = ?, first_seen = ?, last_seen = ? WHERE id = ?",
+                 (events[-1][0], min(dates) if dates else None, max(dates) if dates else None, claim_id))
+
+
+# ---- reads --------------------------------------------------------------------------------------
+def list_facts(conn: sqlite3.Connection, entity_id: str | None = None, metric: str | None = None,
+               document_id: str | None = None, limit: int | None = None) -> list[dict]:
+    where, args = [], []  # type: list[str], list[Any]
+    if entity_id:
+        where.append("f.subject_id = ?")
+        args.append(entity_id)
+    if metric:
+        where.append("f.metric = ?")
+        args.append(metric)
+    if document_id:
+        where.append("f.document_id = ?")
+        args.append(document_id)
+    sql = ("SELECT f.*, d.title AS doc_title, d.outlet, d.published_at FROM facts f JOIN documents d"
+           " ON d.id = f.document_id" + (" WHERE " + " AND ".join(where) if where else "")
+           + " ORDER BY f.subject, f.metric, f.period, d.published_utc, f.id")
+    if limit is not None:
+        sql += " LIMIT ?"
+        args.append(limit)
+    return [dict(r) for r in conn.execute(sql, args)]
+
+
+def list_claims(conn: sqlite3.Connection, entity_id: str | None = None, document_id: str | None = None) -> list[dict]:
+    sql = "SELECT * FROM claims"
+    args: list[Any] = []
+    if entity_id:
+        sql += " WHERE id IN (SELECT claim_id FROM claim_participants WHERE entity_id = ?)"
+        args.append(entity_id)
+    if document_id:
+        sql += (" AND" if args else " WHERE") + " id IN (SELECT claim_id FROM claim_events WHERE document_id = ?)"
+        args.append(document_id)
+    claims = [dict(r) for r in conn.execute(sql + " ORDER BY last_seen IS NULL, last_seen DESC, id", args)]
+    events: dict[int, list[dict]] = defaultdict(list)
+    ids = [c["id"] for c in claims]
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        for r in conn.execute(
+                "SELECT e.*, d.title AS doc_title, d.outlet FROM claim_events e JOIN documents d ON d.id = e.document_id"
+                f" WHERE e.claim_id IN ({','.join('?' * len(chunk))}) ORDER BY e.published_at IS NULL, e.published_at, e.id",
+                chunk):
+            events[r["claim_id"]].append(dict(r))
+    for c in claims:
+        c["participants"] = json.loads(c["participants"])
+        c["history"] = events[c["id"]]
+    return claims
+
+
+def conflicts(conn: sqlite3.Connection, tolerance: float = 0.02) -> list[dict]:
+    """Same subject, metric, period, scope, unit and basis, different values from different documents."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for r in conn.execute(
+            "SELECT f.*, d.title AS doc_title, d.outlet, d.published_at FROM facts f JOIN documents d"
+            " ON d.id = f.document_id WHERE f.subject_id IS NOT NULL AND f.period IS NOT NULL"):
+        r = dict(r)
+        groups[(r["subject_id"], r["metric"], r["period"], r["scope"], r["unit"], r["basis"], r["direction"])].append(r)
+    out = []
+    for key, facts in groups.items():
+        if len({f["document_id"] for f in facts}) < 2:
+            continue
+        values = sorted(f["value"] for f in facts)
+        if values[0] and (values[-1] - values[0]) / abs(values[0]) > tolerance or (not values[0] and values[-1]):
+            out.append({"subject_id": key[0], "subject": facts[0]["subject"], "metric": key[1], "period": key[2],
+                        "scope": key[3], "unit": key[4], "basis": key[5], "facts": facts})
+    return sorted(out, key=lambda c: (c["subject"], c["metric"], c["period"]))
+
+
+def _d(value) -> str | None:
+    return value.isoformat() if value else None
