@@ -28,7 +28,12 @@ from autointel.facts.period import Period, find_periods
 from autointel.facts.quantity import Quantity, find_quantities
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
+_SOURCE_AFTER = ("数据", "研报", "报告", "预计", "预测", "认为", "指出", "统计", "测算", "分析", "发布的")
+_LOCATIVE = re.compile(r"(?:在|于|赴|向|对|从|到|进入|出口)$")
+_NATIONAL = re.compile(r"全国|我国|国内")
 _CLAUSE_BREAK = re.compile(r"[，,：:、（）()“”\"]")
+# Who publishes a figure is its source, not its subject (据乘联会数据, 彭博社报道).
+SOURCE_TYPES = frozenset({"association", "media"})
 SUBJECT_TYPES = frozenset({"group", "automaker", "brand", "model", "supplier", "company", "place", "government",
                            "association"})
 LOOKBACK_SENTENCES = 2
@@ -87,7 +92,9 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
     if not text or not any(c.isdigit() or c in "十百千万亿两" for c in text):
         return []
     vocab = vocabulary()
-    quantities = [q for q in find_quantities(text) if q.unit]
+    # a handful counted in words (两个, 三家) is prose, not a figure anyone tracks
+    quantities = [q for q in find_quantities(text) if q.unit and not (
+        q.unit in ("unit", "store") and q.value < 10 and not any(c.isdigit() for c in q.text))]
     if not quantities:
         return []
     periods = find_periods(text, published)
@@ -97,7 +104,10 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
     facts: list[Fact] = []
     q_index = 0
     recent_periods: list[Period] = []
+    previous: Fact | None = None  # carries across the sentences of one paragraph
     for s_start, s_end in spans:
+        if s_start == 0 or text[s_start - 1] == "\n":
+            previous = None
         in_sentence = []
         while q_index < len(quantities) and quantities[q_index].start < s_end:
             if quantities[q_index].start >= s_start:
@@ -107,7 +117,6 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
         # 去年同期 is the comparison, not the figure's period; "????" means no year could be resolved
         s_periods = [p for p in periods if s_start <= p.char_start < s_end and not _is_day(p)
                      and not p.basis and "????" not in p.label]
-        previous: Fact | None = None
         for q in in_sentence:
             fact = _fact(text, q, s_start, s_end, vocab, linked, kb, s_periods, recent_periods, previous)
             if fact is not None:
@@ -120,21 +129,28 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
 def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, linked: list, kb,
           s_periods: list[Period], recent_periods: list[Period], previous: Fact | None) -> Fact | None:
     clause_start = _clause_start(text, s_start, q.start)
-    before = text[clause_start:q.start]
-    basis, direction = _basis(before, q, vocab)
-    metric, cue_at = _metric(text, s_start, clause_start, q, vocab)
-    inherit = previous is not None and q.unit in ("percent", "pct_point") and basis != "level" and (
-        metric is None or cue_at < previous.end)
-    if inherit:  # "产量约250万辆，同比增长12.1%": the growth of the figure just before
+    clause_end = _clause_end(text, q.end, s_end)
+    basis, direction = _basis(text[clause_start:q.start], q, vocab)
+    metric, cue_at = _metric(text, s_start, clause_start, clause_end, q, vocab)
+    percent = q.unit in ("percent", "pct_point")
+    # "产量约250万辆，同比增长12.1%" / "小米股价上涨3.3%，北汽蓝谷上涨近10%": a figure with no cue of its own
+    # continues the sentence's previous fact
+    follows = previous is not None and (metric is None or (percent and basis != "level" and cue_at is not None
+                                                           and cue_at < previous.end))
+    if follows and (q.unit in vocab.units[previous.metric] or percent):
         metric = previous.metric
-    if metric is None or q.unit not in vocab.units[metric] and q.unit not in ("percent", "pct_point"):
+    elif metric is None:
         return None
-    if inherit:
-        subject_id, subject, scope = previous.subject_id, previous.subject, previous.scope
-        period = _period_of(previous)
+    if q.unit not in vocab.units[metric] and not percent:
+        return None
+    own = _subject_in(linked, kb, clause_start, q.start, text)
+    if follows and metric == previous.metric:
+        subject_id, subject = own if own[0] else (previous.subject_id, previous.subject)
+        scope = previous.scope if not own[0] else _scope(text, linked, kb, s_start, q.start, q.start, own[0], vocab)
+        period = _period(s_periods, [], q.start) if own[0] else _period_of(previous)
     else:
-        anchor = cue_at if cue_at is not None else q.start
-        subject_id, subject = _subject(linked, kb, s_start, anchor, previous)
+        anchor = min(cue_at, q.start) if cue_at is not None else q.start
+        subject_id, subject = own if own[0] else _subject(linked, kb, s_start, anchor, previous, text)
         if subject is None:
             return None
         scope = _scope(text, linked, kb, s_start, anchor, q.start, subject_id, vocab)
@@ -143,6 +159,11 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
     return Fact(subject_id, subject, metric, q.value, q.value_max, q.unit, q.qualifier,
                 direction if basis != "level" else None, label, p_start, p_end, basis, scope,
                 q.start, q.end, s_start, s_end, q.text)
+
+
+def _clause_end(text: str, pos: int, s_end: int) -> int:
+    m = _CLAUSE_BREAK.search(text, pos, s_end)
+    return m.start() if m else s_end
 
 
 def _clause_start(text: str, s_start: int, pos: int) -> int:
@@ -170,31 +191,78 @@ def _basis(before: str, q: Quantity, vocab: Vocabulary) -> tuple[str, str | None
     return "level", None
 
 
-def _metric(text: str, s_start: int, clause_start: int, q: Quantity, vocab: Vocabulary) -> tuple[str | None, int | None]:
-    """The nearest cue before the number in its clause (then in its sentence), or the unit's own metric."""
-    for lo in (clause_start, s_start):
-        window = text[lo:q.start]
-        best = None
-        for cue, metric in vocab.cues:
-            i = window.rfind(cue)
-            if i >= 0 and q.unit in vocab.units[metric] and (best is None or i + len(cue) > best[1] + best[2]):
-                best = (metric, i, len(cue))
-        if best:
-            return best[0], lo + best[1]
-    metric = vocab.unit_metrics.get(q.unit or "")
-    return metric, None
+def _metric(text: str, s_start: int, clause_start: int, clause_end: int, q: Quantity,
+            vocab: Vocabulary) -> tuple[str | None, int | None]:
+    """The nearest cue before the number in its clause; else a cue just after it (近250万辆的整车产量);
+    else the nearest before it in the sentence; else the unit's own metric (254TOPS)."""
+    found = _last_cue(text, clause_start, q.start, q, vocab)
+    if found:
+        return found
+    after = text[q.end:min(clause_end, q.end + 10)]
+    for cue, metric in vocab.cues:
+        i = after.find(cue)
+        if i >= 0 and q.unit in vocab.units[metric]:
+            return metric, q.end + i
+    found = _last_cue(text, s_start, clause_start, q, vocab)
+    if found:
+        return found
+    return vocab.unit_metrics.get(q.unit or ""), None
 
 
-def _subject(linked: list, kb, s_start: int, anchor: int, previous: Fact | None) -> tuple[str | None, str | None]:
-    before = [m for m in linked if s_start <= m.start and m.end <= anchor]
-    organisations = [m for m in before if kb.entities[m.entity_id].type != "place"]
-    # a company before the cue is the subject; a place only when no company is named (重庆 2025 产量)
-    chosen = organisations[-1] if organisations else (before[0] if before else None)
-    if chosen is not None:
-        return chosen.entity_id, kb.entities[chosen.entity_id].name
+def _last_cue(text: str, lo: int, hi: int, q: Quantity, vocab: Vocabulary) -> tuple[str, int] | None:
+    window = text[lo:hi]
+    best = None
+    for cue, metric in vocab.cues:
+        i = window.rfind(cue)
+        if i >= 0 and q.unit in vocab.units[metric] and (best is None or i + len(cue) > best[1] + best[2]):
+            best = (metric, i, len(cue))
+    return (best[0], lo + best[1]) if best else None
+
+
+def _subject_in(linked: list, kb, lo: int, hi: int, text: str = "") -> tuple[str | None, str | None]:
+    """The subject named in [lo, hi): its last company, else its first place; never the source of the
+    figure (据西部证券研报, 乘联会数据显示)."""
+    inside = [m for m in linked if lo <= m.start and m.end <= hi and kb.entities[m.entity_id].type not in SOURCE_TYPES
+              and not (text and _is_source(text, m))]
+    # the entity nearest before the figure, unless it is a place named as where it happened (比亚迪在欧洲
+    # 交付: 欧洲 is the scope)
+    chosen = None
+    for m in reversed(inside):
+        if kb.entities[m.entity_id].type == "place" and text and _LOCATIVE.search(text[max(0, m.start - 2):m.start]):
+            continue
+        chosen = m
+        break
+    if chosen is None:
+        return None, None
+    eid = _as_subject(kb, chosen.entity_id)
+    return eid, kb.entities[eid].name
+
+
+def _subject(linked: list, kb, s_start: int, anchor: int, previous: Fact | None,
+             text: str = "") -> tuple[str | None, str | None]:
+    found = _subject_in(linked, kb, s_start, anchor, text)
+    if found[0] is not None:
+        return found
     if previous is not None:
         return previous.subject_id, previous.subject
+    if _NATIONAL.search(text, s_start, anchor) and "place-china" in kb.entities:
+        return "place-china", kb.entities["place-china"].name  # 全国汽车产销, 我国新能源汽车
     return None, None
+
+
+def _is_source(text: str, m) -> bool:
+    before = text[max(0, m.start - 3):m.start]
+    return before.endswith(("据", "根据", "援引", "来源:", "来源：", "来源")) or text.startswith(_SOURCE_AFTER, m.end)
+
+
+def _as_subject(kb, eid: str) -> str:
+    """A government's figures are its country's (美国政府加征关税 -> 美国)."""
+    e = kb.entities[eid]
+    if e.type == "government":
+        place = next((r.target for r in e.relations if r.rel in ("headquartered_in", "located_in")
+                      and kb.entities.get(r.target) and kb.entities[r.target].type == "place"), None)
+        return place or eid
+    return eid
 
 
 def _scope(text: str, linked: list, kb, s_start: int, anchor: int, q_start: int, subject_id: str | None,
@@ -211,7 +279,7 @@ def _scope(text: str, linked: list, kb, s_start: int, anchor: int, q_start: int,
 
 def _period(s_periods: list[Period], recent: list[Period], pos: int) -> tuple[str | None, date | None, date | None]:
     before = [p for p in s_periods if p.char_end <= pos]
-    p = before[-1] if before else (s_periods[0] if s_periods else (recent[-1] if recent else None))
+    p = before[-1] if before else (s_periods[0] if s_periods else None)
     return (p.label, p.start, p.end) if p else (None, None, None)
 
 

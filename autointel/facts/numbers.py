@@ -89,7 +89,7 @@ def _parse_small(s: str) -> Decimal:
         if not frac or any(DIGITS.get(c) is None for c in frac):
             raise ValueError(f"not a number: {s!r}")
         return (_parse_small(whole) if whole else Decimal(0)) + Decimal("0." + "".join(str(DIGITS[c]) for c in frac))
-    if len(s) > 1 and all(c in DIGITS for c in s):  # "二〇二五" read digit by digit
+    if (len(s) > 2 or "〇" in s or "零" in s) and all(c in DIGITS for c in s):  # "二〇二五" digit by digit
         return Decimal("".join(str(DIGITS[c]) for c in s))
     total = 0
     digit: int | None = None
