@@ -19,7 +19,7 @@ from typing import Sequence
 
 import yaml
 
-from autointel.facts.extract import sentences
+from autointel.facts.extract import by_sentence, sentences
 
 PARTICIPANT_TYPES = frozenset({"group", "automaker", "brand", "supplier", "company", "government", "association",
                                "person", "place", "model"})
@@ -42,6 +42,8 @@ class Claim:
 @dataclass(frozen=True)
 class ClaimRules:
     types: tuple[tuple[str, tuple[str, ...], int], ...]
+    trigger_pattern: re.Pattern  # every trigger, longest first
+    trigger_types: dict[str, list[tuple[str, int]]]  # trigger -> (type, minimum participants), in file order
     status: tuple[tuple[str, tuple[str, ...]], ...]
     sources: tuple[str, ...]
     speech: tuple[str, ...]
@@ -53,7 +55,12 @@ def rules() -> ClaimRules:
     types = tuple((t, tuple(sorted(s["triggers"], key=len, reverse=True)), int(s["min_participants"]))
                   for t, s in data["types"].items())
     order = ("denied", "no_comment", "rumoured", "confirmed")  # a denial outranks the rumour it quotes
-    return ClaimRules(types, tuple((st, tuple(data["status"][st])) for st in order), tuple(data["sources"]),
+    by_trigger: dict[str, list[tuple[str, int]]] = {}
+    for ctype, triggers, minimum in types:
+        for t in triggers:
+            by_trigger.setdefault(t, []).append((ctype, minimum))
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(by_trigger, key=len, reverse=True)))
+    return ClaimRules(types, pattern, by_trigger, tuple((st, tuple(data["status"][st])) for st in order), tuple(data["sources"]),
                       tuple(data["speech"]))
 
 
@@ -62,11 +69,11 @@ def extract_claims(text: str, mentions: Sequence, kb) -> list[Claim]:
     linked = sorted((m for m in mentions if m.entity_id and kb.entities.get(m.entity_id)
                      and kb.entities[m.entity_id].type in PARTICIPANT_TYPES), key=lambda m: m.start)
     out: list[Claim] = []
-    for s_start, s_end in sentences(text):
-        sentence = text[s_start:s_end]
-        in_sentence = [m for m in linked if s_start <= m.start < s_end]
+    spans = sentences(text)
+    for (s_start, s_end), in_sentence in zip(spans, by_sentence(spans, linked)):
         if not in_sentence:
             continue
+        sentence = text[s_start:s_end]
         ctype = _type(sentence, in_sentence, kb, r)
         status = next((st for st, words in r.status if any(w in sentence for w in words)), "reported")
         attribution, attribution_id = _attribution(text, s_start, sentence, in_sentence, kb, r)
@@ -97,16 +104,13 @@ def _follow_up(previous: list[Claim], status: str, mentions: list, kb) -> str | 
 
 
 def _type(sentence: str, mentions: list, kb, r: ClaimRules) -> str | None:
+    """The type of the earliest trigger whose claim has enough participants."""
     organisations = {m.entity_id for m in mentions if kb.entities[m.entity_id].type not in ("place", "person")}
-    best = None
-    for ctype, triggers, minimum in r.types:
-        i = max((sentence.find(t) for t in triggers), default=-1)
-        if i < 0:
-            continue
-        enough = len(organisations) >= minimum or (ctype in ("tariff", "policy", "personnel") and mentions)
-        if enough and (best is None or i < best[1]):
-            best = (ctype, i)
-    return best[0] if best else None
+    for m in r.trigger_pattern.finditer(sentence):
+        for ctype, minimum in r.trigger_types[m.group()]:
+            if len(organisations) >= minimum or (ctype in ("tariff", "policy", "personnel") and mentions):
+                return ctype
+    return None
 
 
 def _attribution(text: str, s_start: int, sentence: str, mentions: list, kb, r: ClaimRules) -> tuple[str | None, str | None]:

@@ -16,7 +16,7 @@ must be able to trust every row.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -30,6 +30,7 @@ from autointel.facts.quantity import Quantity, find_quantities
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _SOURCE_AFTER = ("数据", "研报", "报告", "预计", "预测", "认为", "指出", "统计", "测算", "分析", "发布的")
 _LOCATIVE = re.compile(r"(?:在|于|赴|向|对|从|到|进入|出口)$")
+_ANY_NUMBER = re.compile(r"[0-9０-９十百千万亿两]")
 _NATIONAL = re.compile(r"全国|我国|国内")
 _CLAUSE_BREAK = re.compile(r"[，,：:、（）()“”\"]")
 # Who publishes a figure is its source, not its subject (据乘联会数据, 彭博社报道).
@@ -64,6 +65,8 @@ class Fact:
 @dataclass(frozen=True)
 class Vocabulary:
     cues: tuple[tuple[str, str], ...]  # (cue, metric), longest cue first
+    cue_pattern: re.Pattern  # all cues in one alternation, longest first
+    metric_of: dict[str, str]
     units: dict[str, frozenset[str]]
     unit_metrics: dict[str, str]
     yoy: tuple[str, ...]
@@ -77,7 +80,9 @@ class Vocabulary:
 def vocabulary() -> Vocabulary:
     data = yaml.safe_load(resources.files("autointel.facts.data").joinpath("metrics.yaml").read_text(encoding="utf-8"))
     cues = sorted(((c, m) for m, spec in data["metrics"].items() for c in spec["cues"]), key=lambda x: -len(x[0]))
-    return Vocabulary(tuple(cues), {m: frozenset(spec["units"]) for m, spec in data["metrics"].items()},
+    cues = list({c: (c, m) for c, m in reversed(cues)}.values())[::-1]  # a cue belongs to its first metric
+    pattern = re.compile("|".join(re.escape(c) for c, _ in cues))
+    return Vocabulary(tuple(cues), pattern, dict(cues), {m: frozenset(spec["units"]) for m, spec in data["metrics"].items()},
                       dict(data["unit_metrics"]), tuple(data["basis"]["yoy"]), tuple(data["basis"]["mom"]),
                       tuple(data["change_up"]), tuple(data["change_down"]),
                       tuple(sorted(data["segments"], key=len, reverse=True)))
@@ -87,9 +92,23 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _SENTENCE.finditer(text)]
 
 
+def by_sentence(spans: list[tuple[int, int]], items: Sequence) -> list[list]:
+    """Items (sorted by .start) grouped by the sentence holding their start; one pass over both."""
+    out: list[list] = [[] for _ in spans]
+    i = 0
+    for item in items:
+        while i < len(spans) and item.start >= spans[i][1]:
+            i += 1
+        if i == len(spans):
+            break
+        if item.start >= spans[i][0]:
+            out[i].append(item)
+    return out
+
+
 def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> list[Fact]:
     """``mentions``: the body's linked mentions (objects with start, end, entity_id)."""
-    if not text or not any(c.isdigit() or c in "十百千万亿两" for c in text):
+    if not text or not _ANY_NUMBER.search(text):
         return []
     vocab = vocabulary()
     # a handful counted in words (两个, 三家) is prose, not a figure anyone tracks
@@ -97,7 +116,6 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
         q.unit in ("unit", "store") and q.value < 10 and not any(c.isdigit() for c in q.text))]
     if not quantities:
         return []
-    periods = find_periods(text, published)
     linked = sorted((m for m in mentions if m.entity_id and kb.entities.get(m.entity_id)
                      and kb.entities[m.entity_id].type in SUBJECT_TYPES), key=lambda m: m.start)
     spans = sentences(text)
@@ -114,9 +132,13 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
                 in_sentence.append(quantities[q_index])
             q_index += 1
         # a bare day (1月19日) dates the report, not the figure: only spans and "as of" days are periods
+        if not in_sentence:
+            continue
+        # periods are looked for only where there are figures (the year context is the sentence's anyway);
         # 去年同期 is the comparison, not the figure's period; "????" means no year could be resolved
-        s_periods = [p for p in periods if s_start <= p.char_start < s_end and not _is_day(p)
-                     and not p.basis and "????" not in p.label]
+        s_periods = [replace(p, char_start=p.char_start + s_start, char_end=p.char_end + s_start)
+                     for p in find_periods(text[s_start:s_end], published)
+                     if not _is_day(p) and not p.basis and "????" not in p.label]
         for q in in_sentence:
             fact = _fact(text, q, s_start, s_end, vocab, linked, kb, s_periods, recent_periods, previous)
             if fact is not None:
@@ -198,11 +220,10 @@ def _metric(text: str, s_start: int, clause_start: int, clause_end: int, q: Quan
     found = _last_cue(text, clause_start, q.start, q, vocab)
     if found:
         return found
-    after = text[q.end:min(clause_end, q.end + 10)]
-    for cue, metric in vocab.cues:
-        i = after.find(cue)
-        if i >= 0 and q.unit in vocab.units[metric]:
-            return metric, q.end + i
+    for m in vocab.cue_pattern.finditer(text, q.end, min(clause_end, q.end + 10)):
+        metric = vocab.metric_of[m.group()]
+        if q.unit in vocab.units[metric]:
+            return metric, m.start()
     found = _last_cue(text, s_start, clause_start, q, vocab)
     if found:
         return found
@@ -210,13 +231,13 @@ def _metric(text: str, s_start: int, clause_start: int, clause_end: int, q: Quan
 
 
 def _last_cue(text: str, lo: int, hi: int, q: Quantity, vocab: Vocabulary) -> tuple[str, int] | None:
-    window = text[lo:hi]
+    """The cue ending last in [lo, hi) whose metric can carry the number's unit."""
     best = None
-    for cue, metric in vocab.cues:
-        i = window.rfind(cue)
-        if i >= 0 and q.unit in vocab.units[metric] and (best is None or i + len(cue) > best[1] + best[2]):
-            best = (metric, i, len(cue))
-    return (best[0], lo + best[1]) if best else None
+    for m in vocab.cue_pattern.finditer(text, lo, hi):
+        metric = vocab.metric_of[m.group()]
+        if q.unit in vocab.units[metric]:
+            best = (metric, m.start())
+    return best
 
 
 def _subject_in(linked: list, kb, lo: int, hi: int, text: str = "") -> tuple[str | None, str | None]:
