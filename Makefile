@@ -36,6 +36,7 @@ eval: setup
 	$(PY) scripts/eval_entities.py --set main
 	$(PY) scripts/eval_entities.py --set heldout
 	$(PY) scripts/eval_cluener.py
+	$(PY) scripts/eval_facts.py
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm

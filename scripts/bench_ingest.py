@@ -57,7 +57,7 @@ def main() -> int:
 
         # time spent in the store, measured around its two write calls
         store_time = {"s": 0.0}
-        for name in ("save_article", "save_failure"):
+        for name in ("save_article", "save_failure", "commit"):
             fn = getattr(store, name)
 
             def timed(*a, _fn=fn, **k):
@@ -117,7 +117,7 @@ def main() -> int:
         "text_mb": round(seen["bytes"] / 1e6, 1),
         "text_mb_per_s": round(seen["bytes"] / 1e6 / elapsed, 2),
         "canonical_chars_per_s": round(canonical_chars / elapsed),
-        "store_seconds": round(store_time["s"], 2),
+        "store_seconds": round(store_time["s"], 2),  # writes and commits
         "link_seconds": round(link_time["s"], 2),
         "link_setup_seconds": round(link_time["setup"], 2),
         "mentions": mentions,

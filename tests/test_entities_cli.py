@@ -102,3 +102,22 @@ def test_discovered_names_can_be_reviewed_and_promoted(tmp_path):
     assert p["name"] == first["surface"] and p["documents"] >= 1
     left = jsonl(run("kb", "candidates", "--json", db=db).stdout)
     assert first["surface"] not in {c["surface"] for c in left}
+
+
+def test_facts_claims_and_conflicts_commands(db):
+    facts = jsonl(run("facts", "--json", db=db).stdout)
+    assert facts, "the samples state figures"
+    for key in ("doc_id", "doc_title", "subject", "subject_id", "metric", "value", "value_max", "unit", "qualifier",
+                "period", "basis", "scope", "text", "start", "end"):
+        assert key in facts[0]
+    byd = [f for f in jsonl(run("facts", "--entity", "BYD", "--metric", "deliveries", "--json", db=db).stdout)]
+    assert any(f["value"] == 160000 and f["qualifier"] == "nearly" and f["scope"] == "欧洲" for f in byd), byd
+    shown = jsonl(run("show", byd[0]["doc_id"], "--json", db=db).stdout)[0]
+    assert shown["text"][byd[0]["start"]:byd[0]["end"]] == byd[0]["text"]
+    claims = jsonl(run("claims", "--json", db=db).stdout)
+    for c in claims:
+        for key in ("id", "type", "participants", "status", "history"):
+            assert key in c
+        for h in c["history"]:
+            assert {"doc_id", "status", "attribution", "text"} <= set(h)
+    run("conflicts", "--json", db=db)  # runs; the samples need not disagree

@@ -57,3 +57,13 @@ def test_discovery_tagger_on_cluener_dev():
     assert hasattr(module, "evaluate"), "scripts/eval_cluener.py exposes evaluate(path)"
     report = module.evaluate(path)
     assert report["micro"]["strict"]["f1"] >= FLOORS["discovery_cluener_dev_micro_f1_strict"], report["micro"]
+
+
+def test_fact_and_claim_extraction_floors(shared):
+    from autointel.evaluation.facts import load_gold as load_fact_gold, score as score_facts
+
+    report = score_facts(default_linker(), load_fact_gold(), shared).as_dict()
+    floor = FLOORS["facts"]
+    assert report["fact_precision"] >= floor["precision"], report
+    assert report["fact_recall"] >= floor["recall"], report
+    assert report["claim_recall"] >= floor["claim_recall_with_status"], report
