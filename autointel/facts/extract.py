@@ -121,7 +121,6 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
     spans = sentences(text)
     facts: list[Fact] = []
     q_index = 0
-    recent_periods: list[Period] = []
     previous: Fact | None = None  # carries across the sentences of one paragraph
     for s_start, s_end in spans:
         if s_start == 0 or text[s_start - 1] == "\n":
@@ -131,25 +130,19 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
             if quantities[q_index].start >= s_start:
                 in_sentence.append(quantities[q_index])
             q_index += 1
-        # a bare day (1月19日) dates the report, not the figure: only spans and "as of" days are periods
         if not in_sentence:
             continue
-        # periods are looked for only where there are figures (the year context is the sentence's anyway);
-        # 去年同期 is the comparison, not the figure's period; "????" means no year could be resolved
-        s_periods = [replace(p, char_start=p.char_start + s_start, char_end=p.char_end + s_start)
-                     for p in find_periods(text[s_start:s_end], published)
-                     if not _is_day(p) and not p.basis and "????" not in p.label]
+        periods = _SentencePeriods(text, s_start, s_end, published)
         for q in in_sentence:
-            fact = _fact(text, q, s_start, s_end, vocab, linked, kb, s_periods, recent_periods, previous)
+            fact = _fact(text, q, s_start, s_end, vocab, linked, kb, periods, previous)
             if fact is not None:
                 facts.append(fact)
                 previous = fact
-        recent_periods = (recent_periods + s_periods)[-4:]
     return facts
 
 
 def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, linked: list, kb,
-          s_periods: list[Period], recent_periods: list[Period], previous: Fact | None) -> Fact | None:
+          periods: "_SentencePeriods", previous: Fact | None) -> Fact | None:
     clause_start = _clause_start(text, s_start, q.start)
     clause_end = _clause_end(text, q.end, s_end)
     basis, direction = _basis(text[clause_start:q.start], q, vocab)
@@ -169,14 +162,14 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
     if follows and metric == previous.metric:
         subject_id, subject = own if own[0] else (previous.subject_id, previous.subject)
         scope = previous.scope if not own[0] else _scope(text, linked, kb, s_start, q.start, q.start, own[0], vocab)
-        period = _period(s_periods, [], q.start) if own[0] else _period_of(previous)
+        period = _period(periods.get(), q.start) if own[0] else _period_of(previous)
     else:
         anchor = min(cue_at, q.start) if cue_at is not None else q.start
         subject_id, subject = own if own[0] else _subject(linked, kb, s_start, anchor, previous, text)
         if subject is None:
             return None
         scope = _scope(text, linked, kb, s_start, anchor, q.start, subject_id, vocab)
-        period = _period(s_periods, recent_periods, q.start)
+        period = _period(periods.get(), q.start)
     label, p_start, p_end = period
     return Fact(subject_id, subject, metric, q.value, q.value_max, q.unit, q.qualifier,
                 direction if basis != "level" else None, label, p_start, p_end, basis, scope,
@@ -298,7 +291,24 @@ def _scope(text: str, linked: list, kb, s_start: int, anchor: int, q_start: int,
     return next((seg for seg in vocab.segments if seg in window), None)
 
 
-def _period(s_periods: list[Period], recent: list[Period], pos: int) -> tuple[str | None, date | None, date | None]:
+class _SentencePeriods:
+    """The periods of one sentence, looked for only when a figure of it needs one. A bare day (1月19日)
+    dates the report, not the figure; 去年同期 is the comparison; "????" means no year was resolved."""
+
+    def __init__(self, text: str, s_start: int, s_end: int, published: date | None):
+        self.args = (text, s_start, s_end, published)
+        self.found: list[Period] | None = None
+
+    def get(self) -> list[Period]:
+        if self.found is None:
+            text, s_start, s_end, published = self.args
+            self.found = [replace(p, char_start=p.char_start + s_start, char_end=p.char_end + s_start)
+                          for p in find_periods(text[s_start:s_end], published)
+                          if not _is_day(p) and not p.basis and "????" not in p.label]
+        return self.found
+
+
+def _period(s_periods: list[Period], pos: int) -> tuple[str | None, date | None, date | None]:
     before = [p for p in s_periods if p.char_end <= pos]
     p = before[-1] if before else (s_periods[0] if s_periods else None)
     return (p.label, p.start, p.end) if p else (None, None, None)
