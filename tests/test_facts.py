@@ -74,3 +74,9 @@ def test_tariff_and_launch_claims(linker):
     mentions, _ = linker.link_article(text)
     got = [(c.type, c.status) for c in extract_claims(text, mentions, linker.kb)]
     assert got == [("tariff", "confirmed"), ("product_launch", "confirmed")]
+
+
+def test_respectively_assigns_subjects_in_order(linker):
+    text = "比亚迪、方正电机和宁波双林配套量分别为 75579 台、29529 台和 26262 台。"
+    got = [(f.subject, f.metric, f.value) for f in facts_of(linker, text, date(2021, 11, 23))]
+    assert got == [("比亚迪", "shipments", 75579), ("方正电机", "shipments", 29529), ("宁波双林", "shipments", 26262)]

@@ -122,9 +122,10 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
     facts: list[Fact] = []
     q_index = 0
     previous: Fact | None = None  # carries across the sentences of one paragraph
+    last_group: list[Fact] = []  # the last "分别" list of figures, for growth rates listed after it
     for s_start, s_end in spans:
         if s_start == 0 or text[s_start - 1] == "\n":
-            previous = None
+            previous, last_group = None, []
         in_sentence = []
         while q_index < len(quantities) and quantities[q_index].start < s_end:
             if quantities[q_index].start >= s_start:
@@ -133,12 +134,49 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
         if not in_sentence:
             continue
         periods = _SentencePeriods(text, s_start, s_end, published)
+        found = []
         for q in in_sentence:
             fact = _fact(text, q, s_start, s_end, vocab, linked, kb, periods, previous)
             if fact is not None:
-                facts.append(fact)
+                found.append(fact)
                 previous = fact
+        if "分别" in text[s_start:s_end]:
+            found, last_group = _respectively(text, s_start, found, linked, kb, last_group)
+        facts += found
     return facts
+
+
+def _respectively(text: str, s_start: int, found: list[Fact], linked: list, kb,
+                  last_group: list[Fact]) -> tuple[list[Fact], list[Fact]]:
+    """"A、B和C配套量分别为x、y和z" / "产销分别完成x和y，同比分别增长p和q": the i-th figure after 分别
+    belongs to the i-th subject (or metric) before it, and the i-th growth to the i-th figure before."""
+    groups: dict[int, list[int]] = {}
+    for i, f in enumerate(found):
+        at = text.rfind("分别", s_start, f.start)
+        if at >= 0:
+            groups.setdefault(at, []).append(i)
+    for at, members in groups.items():
+        if len(members) < 2:
+            continue
+        facts = [found[i] for i in members]
+        if all(f.unit in ("percent", "pct_point") and f.basis != "level" for f in facts) and len(last_group) == len(facts):
+            for i, base in zip(members, last_group):
+                found[i] = replace(found[i], subject_id=base.subject_id, subject=base.subject, metric=base.metric,
+                                   scope=base.scope, period=base.period, period_start=base.period_start,
+                                   period_end=base.period_end)
+            continue
+        if text[max(s_start, at - 4):at].endswith(("产销", "产销量")) and len(facts) == 2:
+            found[members[0]] = replace(facts[0], metric="production")
+            found[members[1]] = replace(facts[1], metric="sales")
+        else:
+            subjects = list(dict.fromkeys(
+                m.entity_id for m in linked if s_start <= m.start < at and kb.entities[m.entity_id].type != "place"
+                and not _is_source(text, m)))
+            if len(subjects) == len(facts):
+                for i, eid in zip(members, subjects):
+                    found[i] = replace(found[i], subject_id=eid, subject=kb.entities[eid].name)
+        last_group = [found[i] for i in members]
+    return found, last_group
 
 
 def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, linked: list, kb,
