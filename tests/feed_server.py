@@ -72,14 +72,17 @@ class FeedServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def route_changing(self) -> None:
-                body = rss(server.items)
+            def send_cached(self, body: bytes) -> None:
+                """200 with an ETag, or 304 when the client already has this body."""
                 etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
                 if self.headers.get("If-None-Match") == etag:
                     self.send_response(304)
                     self.end_headers()
                     return
                 self.send_body(body, etag)
+
+            def route_changing(self) -> None:
+                self.send_cached(rss(server.items))
 
             def route_lastmod(self) -> None:
                 stamp = "Mon, 05 Jan 2026 08:00:00 GMT"
@@ -141,12 +144,6 @@ class FeedServer:
                 k = query.split("=", 1)[1]
                 items = [(f"订阅源{k}第{i}条：车企销量快讯", f"第{k}个订阅源的第{i}条消息：新能源汽车销量增长{i}%。")
                          for i in range(50)]
-                body = rss(items, f"订阅源{k}")
-                etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
-                if self.headers.get("If-None-Match") == etag:
-                    self.send_response(304)
-                    self.end_headers()
-                    return
-                self.send_body(body, etag)
+                self.send_cached(rss(items, f"订阅源{k}"))
 
         return Handler
