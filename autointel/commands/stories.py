@@ -1,0 +1,2 @@
+"""CLI commands of the stories stage (registered on the shared app)."""
+from __future__ import annotations
