@@ -24,6 +24,9 @@ CODES: dict[str, str] = {
     "E115": "HTML is malformed beyond recovery",
     "E201": "normalisation failed",
     "E501": "database error",
+    "E601": "search index is being written by another process",
+    "E602": "search query could not be understood",
+    "E603": "search index is missing or unreadable",
 }
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -13,7 +14,9 @@ from autointel.ingest.sources import SourceOptions, iter_sources
 from autointel.models import CanonicalArticle, FailedInput, SourceText
 from autointel.normalize.canonical import canonicalize
 from autointel.store import entities as entity_store
+from autointel.store import search as search_store
 
+log = logging.getLogger(__name__)
 COMMIT_EVERY = 500  # documents per transaction: bounded loss on a crash, fast bulk loads
 
 
@@ -101,13 +104,31 @@ def link_and_save(store, linker, doc_id: str, canonical: str, runs, title: str |
     canonical = canonical or ""
     mentions = link_document(linker, canonical, runs or [], title, original_title)
     entity_store.save_mentions(store.conn, doc_id, mentions, analysis_version(linker), fresh)
+    search_store.mark_dirty(store.conn, doc_id)  # the index holds its entities: take it again
     analyse_document(store.conn, linker.kb, doc_id, canonical, [m for m in mentions if m.field == "body"],
                      SpanMap(runs or []), published_at, fresh)
     return len(mentions)
 
 
+def refresh_search(store) -> int:
+    """Bring the full-text index up to date with the store; a busy index (another writer) is left for the
+    next run, which finds the same documents still marked as changed."""
+    from autointel.search.index import SearchError, index_path
+    from autointel.search.service import update_index
+
+    if index_path(store.path) is None:
+        return 0
+    try:
+        return update_index(store)
+    except SearchError as e:
+        if e.code != "E601":
+            raise
+        log.warning("search index busy, not updated now: %s", e)
+        return 0
+
+
 def relink(store, linker, *, everything: bool = False,
-           on_item: Callable[[str], None] | None = None) -> int:
+           on_item: Callable[[str], None] | None = None, refresh: bool = True) -> int:
     """Link the documents not yet linked with this knowledge base (or all of them)."""
     count = 0
     store.begin()
@@ -124,6 +145,8 @@ def relink(store, linker, *, everything: bool = False,
                 store.begin()
     finally:
         store.commit()
+    if count and refresh:
+        refresh_search(store)
     return count
 
 
@@ -140,6 +163,8 @@ def save_items(items: Iterable[CanonicalArticle | FailedInput], store, summary: 
         else:
             outcome = store.save_article(item)
             status = outcome.status
+            if status == "updated":
+                search_store.mark_dirty(store.conn, outcome.document_id)
             if linker is not None and status in ("new", "updated"):
                 published = item.raw.published_at.isoformat() if item.raw.published_at else None
                 link_and_save(store, linker, outcome.document_id, item.canonical, item.offsets, item.title,
@@ -158,7 +183,7 @@ def save_items(items: Iterable[CanonicalArticle | FailedInput], store, summary: 
 
 def ingest(inputs: list[str], store, *, forced_format: str | None = None, options: SourceOptions | None = None,
            on_item: Callable[[CanonicalArticle | FailedInput, str], None] | None = None,
-           linker=None) -> IngestSummary:
+           linker=None, search: bool = True) -> IngestSummary:
     options = options or SourceOptions()
     summary = IngestSummary()
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -169,9 +194,11 @@ def ingest(inputs: list[str], store, *, forced_format: str | None = None, option
         summary.skipped = list(options.skipped)
         if linker is not None:  # documents stored before this knowledge-base version
             store.commit()
-            relink(store, linker)
+            relink(store, linker, refresh=False)
             store.begin()
         store.record_run(inputs, started, summary.as_dict())
     finally:
         store.commit()
+    if search:
+        refresh_search(store)
     return summary

@@ -25,7 +25,8 @@ Source = Union[SourceText, FailedInput]
 # Files an archive carries beside its articles (images, styles, fonts); skipped, and counted.
 SKIP_EXTENSIONS = frozenset(
     ".png .jpg .jpeg .gif .webp .svg .ico .bmp .tif .tiff .css .js .map .woff .woff2 .ttf .otf .eot "
-    ".mp3 .mp4 .mov .avi .webm .zip .pdf .db .sqlite .pyc .lock".split()
+    ".mp3 .mp4 .mov .avi .webm .zip .pdf .db .sqlite .pyc .lock "
+    ".tsv .csv .parquet".split()  # tables (an archive's manifest) are not articles
 )
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 

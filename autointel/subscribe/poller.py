@@ -23,7 +23,7 @@ from autointel.ingest.decode import decode_bytes
 from autointel.ingest.fetch import FetchResult, fetch_url
 from autointel.ingest.sources import JSONL_SUFFIXES, SKIP_EXTENSIONS, SourceOptions, iter_sources, jsonl_tail
 from autointel.models import FailedInput, SourceText
-from autointel.pipeline import IngestSummary, normalize_results, read_source, save_items
+from autointel.pipeline import IngestSummary, normalize_results, read_source, refresh_search, save_items
 from autointel.store import subscriptions as subs_store
 from autointel.subscribe.schedule import next_poll
 
@@ -113,6 +113,8 @@ def poll(store, settings: PollSettings, *, linker=None, now: datetime | None = N
     for sub in todo:
         if sub["kind"] != "feed":
             reports.append(_poll_local(store, linker, sub, settings, rng))
+    if any(r.new for r in reports):
+        refresh_search(store)
     return reports
 
 

@@ -1,0 +1,260 @@
+"""Running a query plan: tantivy query, tiers, re-ranking, story folding, snippets, facets.
+
+Ranking: BM25 over title (boosted) and body, plus the entity field (a document the linker tied to the
+queried entity outranks one that merely contains a string), then a mild recency factor.  Documents that
+match every query word come first; when there are fewer of them than asked for, documents missing one
+word follow (tier 2), then those matching any (tier 3) — an analyst's wording rarely matches every article.
+"""
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+import tantivy
+
+from autointel.link.document import SpanMap
+from autointel.search.index import SearchIndex
+from autointel.search.query import Filters, Group, QueryParser, QueryPlan
+from autointel.search.snippet import make_snippet
+from autointel.store import search as search_store
+
+TITLE_BOOST = 3.0
+ENTITY_BOOST = 1.5
+RECENCY_WEIGHT = 0.15  # at most +15% for the newest documents
+RECENCY_HALF_LIFE_DAYS = 365.0
+CANDIDATES = 200  # hits re-ranked and folded into stories
+FACET_SIZE = 10
+_EPOCH = date(1970, 1, 1)
+
+
+@dataclass
+class SearchHit:
+    id: str
+    rowid: int
+    title: str | None
+    original_title: str | None
+    score: float
+    tier: int
+    published_at: str | None
+    source: str | None
+    url: str | None
+    story_id: str | None = None
+    snippet: str = ""
+    highlights: list[list[int]] = field(default_factory=list)  # [start, end] within snippet
+    snippet_span: list[int] | None = None  # [orig_start, orig_end] in the original text
+    duplicates: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "title": self.title, "original_title": self.original_title,
+                "score": round(self.score, 4), "tier": self.tier, "snippet": self.snippet,
+                "highlights": self.highlights, "snippet_span": self.snippet_span,
+                "published_at": self.published_at, "source": self.source, "url": self.url,
+                "story_id": self.story_id, "duplicates": self.duplicates}
+
+
+@dataclass
+class SearchResults:
+    query: str
+    total: int  # documents matching every word (before story folding)
+    hits: list[SearchHit]
+    facets: dict[str, list[tuple[str, int]]]
+    plan: QueryPlan
+    took_ms: float
+
+    def as_dict(self) -> dict:
+        return {"query": self.query, "total": self.total, "took_ms": round(self.took_ms, 2),
+                "facets": {k: [{"value": v, "count": c} for v, c in vals] for k, vals in self.facets.items()},
+                "interpreted": [describe(g) for g in self.plan.groups],
+                "results": [h.as_dict() for h in self.hits]}
+
+
+def describe(g: Group) -> dict:
+    return {"text": g.label, "negated": g.negated, "entities": g.entity_ids, "alternatives": g.surfaces,
+            "phrase": g.phrase}
+
+
+class SearchEngine:
+    def __init__(self, store, index: SearchIndex, parser: QueryParser):
+        self.store = store
+        self.index = index
+        self.parser = parser
+        self.schema = index.schema
+
+    # ---- query construction -------------------------------------------------------------
+    def _terms(self, field_name: str, tokens: list[str]) -> tantivy.Query:
+        if len(tokens) == 1:
+            return tantivy.Query.term_query(self.schema, field_name, tokens[0], index_option="freq")
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.term_query(
+            self.schema, field_name, t, index_option="freq")) for t in tokens])
+
+    def group_query(self, g: Group) -> tantivy.Query:
+        body = [self._terms("body", alt) for alt in g.alternatives]
+        title = [self._terms("title", alt) for alt in g.alternatives]
+        parts: list[tuple] = []
+        if body:
+            parts.append((tantivy.Occur.Should, tantivy.Query.disjunction_max_query(body, 0.1)))
+            parts.append((tantivy.Occur.Should, tantivy.Query.boost_query(
+                tantivy.Query.disjunction_max_query(title, 0.1), TITLE_BOOST)))
+        for eid in g.entity_ids:
+            parts.append((tantivy.Occur.Should, tantivy.Query.boost_query(
+                tantivy.Query.term_query(self.schema, "entities", eid, index_option="freq"), ENTITY_BOOST)))
+        return tantivy.Query.boolean_query(parts)
+
+    def filter_clauses(self, f: Filters) -> list[tuple]:
+        out = []
+        for name, values in (("entities", f.entities), ("topics", f.topics), ("outlet", f.outlets),
+                             ("metrics", f.metrics)):
+            if values:
+                out.append((tantivy.Occur.Must, tantivy.Query.term_set_query(self.schema, name, values)))
+        if f.since or f.until:
+            lo = (f.since - _EPOCH).days if f.since else None
+            hi = (f.until - _EPOCH).days if f.until else None
+            out.append((tantivy.Occur.Must, tantivy.Query.range_query(
+                self.schema, "day", tantivy.FieldType.Integer, lo, hi)))
+        return out
+
+    def build(self, plan: QueryPlan, min_match: int | None) -> tantivy.Query:
+        clauses: list[tuple] = []
+        positive = plan.positive
+        required = [g for g in positive if g.required or g.phrase]
+        optional = [g for g in positive if g not in required]
+        for g in required:
+            clauses.append((tantivy.Occur.Must, self.group_query(g)))
+        if optional:
+            if min_match is None or min_match >= len(optional):
+                clauses += [(tantivy.Occur.Must, self.group_query(g)) for g in optional]
+            else:
+                clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Should, self.group_query(g)) for g in optional], max(1, min_match))))
+        for g in plan.negative:
+            clauses.append((tantivy.Occur.MustNot, self.group_query(g)))
+        clauses += self.filter_clauses(plan.filters)
+        if not positive:
+            clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+        return tantivy.Query.boolean_query(clauses)
+
+    # ---- running ------------------------------------------------------------------------
+    def search(self, text: str, *, limit: int = 10, filters: Filters | None = None, fold: bool = True,
+               facets: bool = True, snippets: bool = True) -> SearchResults:
+        t0 = time.perf_counter()
+        plan = self.parser.parse(text, filters)
+        searcher = self.index.searcher()
+        n_opt = len([g for g in plan.positive if not (g.required or g.phrase)])
+        tiers = [None] + ([n_opt - 1] if n_opt >= 3 else []) + ([1] if n_opt >= 2 else [])
+        scored: dict[int, tuple[float, int]] = {}
+        total = 0
+        strict_query = None
+        for tier, min_match in enumerate(tiers, 1):
+            query = self.build(plan, min_match)
+            if strict_query is None:
+                strict_query = query
+            result = searcher.search(query, CANDIDATES, count=tier == 1)
+            if tier == 1:
+                total = result.count or 0
+            hits = result.hits
+            days = searcher.fast_field_values("day", [a for _, a in hits]) if hits else []
+            rowids = searcher.fast_field_values("rowid", [a for _, a in hits]) if hits else []
+            for (score, _), day, rowid in zip(hits, days, rowids):
+                if rowid not in scored:
+                    scored[rowid] = (score * self._recency(day), tier)
+            if len(scored) >= limit * 3 or len(scored) >= CANDIDATES:
+                break
+        ranked = sorted(scored.items(), key=lambda kv: (kv[1][1], -kv[1][0], kv[0]))
+        rows = search_store.rows_by_rowid(self.store.conn, [r for r, _ in ranked])
+        hits = [self._hit(rows[r], s, tier) for r, (s, tier) in ranked if r in rows]
+        hits = self._phrases(plan, hits)
+        if fold:
+            hits = self._fold(hits)
+        hits = hits[:limit]
+        if snippets:
+            self._snippets(plan, hits)
+        facet_counts = self._facets(searcher, strict_query) if facets and strict_query is not None else {}
+        return SearchResults(text, total, hits, facet_counts, plan, (time.perf_counter() - t0) * 1000)
+
+    def _recency(self, day: int | None) -> float:
+        if day is None:
+            return 1.0
+        newest = self._newest_day()
+        age = max(0, newest - day)
+        return 1.0 + RECENCY_WEIGHT * math.exp(-age / RECENCY_HALF_LIFE_DAYS * math.log(2))
+
+    def _newest_day(self) -> int:
+        if not hasattr(self, "_newest"):
+            row = self.store.conn.execute("SELECT max(published_utc) FROM documents WHERE status = 'ok'").fetchone()
+            self._newest = search_store.day_number(row[0]) or 0
+        return self._newest
+
+    @staticmethod
+    def _hit(row, score: float, tier: int) -> SearchHit:
+        return SearchHit(row["id"], row["rowid"], row["title"], row["original_title"], score, tier,
+                         row["published_at"], row["outlet"], row["url"])
+
+    def _phrases(self, plan: QueryPlan, hits: list[SearchHit]) -> list[SearchHit]:
+        """Quoted phrases are checked against the canonical text (the index keeps no positions)."""
+        phrases = [g for g in plan.groups if g.phrase]
+        if not phrases or not hits:
+            return hits
+        texts = self._texts([h.id for h in hits])
+        keep = []
+        for h in hits:
+            text = texts.get(h.id, ("", "", ""))
+            haystack = f"{text[0]}\n{text[1]}".lower()
+            ok = all((g.phrase.lower() in haystack) != g.negated for g in phrases)
+            if ok:
+                keep.append(h)
+        return keep
+
+    def _texts(self, ids: list[str]) -> dict[str, tuple[str, str, str, str, str]]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.store.conn.execute(
+            f"SELECT id, title, canonical, original, offsets, original_title FROM documents WHERE id IN ({marks})", ids)
+        return {r["id"]: (r["title"] or "", r["canonical"] or "", r["original"] or "", r["offsets"] or "[]",
+                          r["original_title"] or "") for r in rows}
+
+    def _fold(self, hits: list[SearchHit]) -> list[SearchHit]:
+        """One result per story: the best-ranked member stands for it, the others are listed under it."""
+        from autointel.search.stories import duplicates_of, stories_of
+
+        story = stories_of(self.store.conn, [h.id for h in hits])
+        out: list[SearchHit] = []
+        by_story: dict[str, SearchHit] = {}
+        for h in hits:
+            h.story_id = story.get(h.id)
+            key = h.story_id or h.id
+            if key in by_story:
+                lead = by_story[key]
+                lead.duplicates.append({"id": h.id, "title": h.title, "source": h.source,
+                                        "published_at": h.published_at, "matched": True})
+                continue
+            by_story[key] = h
+            out.append(h)
+        for h in out:
+            seen = {h.id, *(d["id"] for d in h.duplicates)}
+            h.duplicates += [d for d in duplicates_of(self.store.conn, h.id, h.story_id) if d["id"] not in seen]
+        return out
+
+    def _snippets(self, plan: QueryPlan, hits: list[SearchHit]) -> None:
+        terms = plan.highlight_terms()
+        texts = self._texts([h.id for h in hits])
+        for h in hits:
+            title, canonical, original, offsets, _ = texts.get(h.id, ("", "", "", "[]", ""))
+            snip = make_snippet(canonical, original, SpanMap(json.loads(offsets)), terms)
+            h.snippet, h.highlights, h.snippet_span = snip.text, snip.highlights, snip.span
+
+    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, list[tuple[str, int]]]:
+        aggs = {name: {"terms": {"field": name, "size": FACET_SIZE}}
+                for name in ("outlet", "entities", "topics", "month")}
+        try:
+            raw = searcher.aggregate(query, aggs)
+        except ValueError:
+            return {}
+        out = {}
+        for name in aggs:
+            buckets = raw.get(name, {}).get("buckets", [])
+            out[name] = [(b["key"], int(b["doc_count"])) for b in buckets]
+        return out

@@ -1,0 +1,145 @@
+"""The tantivy index beside the database: schema, opening, writing.
+
+Text fields hold pre-segmented text (see segment.py) analysed by a whitespace tokenizer that lower-cases
+and drops punctuation in Rust; keyword fields (entities, topics, outlet, month, metrics) are raw and fast so
+filters and facets run inside tantivy.  Documents are addressed by the SQLite rowid (a fast u64), which
+makes deletes by term and batch lookups cheap.
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tantivy
+
+from autointel.errors import AutointelError
+
+SEARCH_VERSION = "2"  # bump when the schema or the segmentation changes: the index is then rebuilt
+ANALYZER = "zh_tokens"
+TEXT_FIELDS = ("title", "body")
+KEYWORD_FIELDS = ("entities", "topics", "outlet", "month", "metrics")
+
+
+class SearchError(AutointelError):
+    """The index could not be opened, written or queried."""
+
+
+@dataclass
+class IndexDoc:
+    rowid: int
+    title_tokens: str
+    body_tokens: str
+    day: int | None = None  # days since 1970-01-01 (UTC) of publication
+    outlet: str | None = None
+    entities: list[str] = field(default_factory=list)  # one entry per mention: term frequency counts
+    topics: list[str] = field(default_factory=list)
+    metrics: list[str] = field(default_factory=list)
+
+    @property
+    def month(self) -> str | None:
+        if self.day is None:
+            return None
+        import datetime as dt
+
+        return (dt.date(1970, 1, 1) + dt.timedelta(days=self.day)).strftime("%Y-%m")
+
+
+def build_schema() -> tantivy.Schema:
+    b = tantivy.SchemaBuilder()
+    b.add_unsigned_field("rowid", stored=False, indexed=True, fast=True)
+    for name in TEXT_FIELDS:
+        b.add_text_field(name, stored=False, tokenizer_name=ANALYZER, index_option="freq")
+    for name in KEYWORD_FIELDS:
+        b.add_text_field(name, stored=False, fast=True, tokenizer_name="raw", index_option="freq")
+    b.add_integer_field("day", stored=False, indexed=True, fast=True)
+    return b.build()
+
+
+def _analyzer() -> tantivy.TextAnalyzer:
+    # Letters and digits between the segmenter's spaces; punctuation and symbols never become terms.
+    # (tantivy's alphanum_only filter would drop every Chinese token: it keeps ASCII only.)
+    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(r"[\p{L}\p{N}\p{M}]+"))
+            .filter(tantivy.Filter.remove_long(40))
+            .filter(tantivy.Filter.lowercase())
+            .build())
+
+
+def index_path(db_path: str) -> Path | None:
+    """Where the index of a database lives: ``<db>.index/`` beside it; None for in-memory databases."""
+    if not db_path or db_path == ":memory:":
+        return None
+    return Path(f"{db_path}.index")
+
+
+class SearchIndex:
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.schema = build_schema()
+        self.created = True  # a new (empty) index: everything in the database must be indexed again
+        try:
+            if path is None:
+                self.index = tantivy.Index(self.schema)
+            else:
+                version_file = path / "autointel-version"
+                if path.exists() and (not version_file.exists() or version_file.read_text().strip() != SEARCH_VERSION):
+                    shutil.rmtree(path)  # an index of an older layout: rebuilt from the database by sync
+                self.created = not path.exists()
+                path.mkdir(parents=True, exist_ok=True)
+                self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+                version_file.write_text(SEARCH_VERSION)
+        except (ValueError, OSError) as e:
+            raise SearchError("E603", f"cannot open the search index at {path}: {e}")
+        self.index.register_tokenizer(ANALYZER, _analyzer())
+        self._writer = None
+
+    # ---- writing ------------------------------------------------------------------------
+    def writer(self):
+        if self._writer is None:
+            try:
+                self._writer = self.index.writer(heap_size=96_000_000, num_threads=1)
+            except ValueError as e:
+                raise SearchError("E601", f"{self.path}: {e}")
+        return self._writer
+
+    def add(self, doc: IndexDoc) -> None:
+        w = self.writer()
+        w.delete_documents_by_term("rowid", doc.rowid)
+        d = tantivy.Document()
+        d.add_unsigned("rowid", doc.rowid)
+        d.add_text("title", doc.title_tokens)
+        d.add_text("body", doc.body_tokens)
+        if doc.day is not None:
+            d.add_integer("day", doc.day)
+            d.add_text("month", doc.month)
+        if doc.outlet:
+            d.add_text("outlet", doc.outlet)
+        for name, values in (("entities", doc.entities), ("topics", doc.topics), ("metrics", doc.metrics)):
+            for v in values:
+                d.add_text(name, v)
+        w.add_document(d)
+
+    def delete(self, rowid: int) -> None:
+        self.writer().delete_documents_by_term("rowid", rowid)
+
+    def clear(self) -> None:
+        self.writer().delete_all_documents()
+
+    def commit(self) -> None:
+        if self._writer is not None:
+            self._writer.commit()
+            self.index.reload()
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.commit()
+            self._writer.wait_merging_threads()
+            self._writer = None
+            self.index.reload()
+
+    # ---- reading ------------------------------------------------------------------------
+    def searcher(self) -> tantivy.Searcher:
+        return self.index.searcher()
+
+    def doc_freq(self, field_name: str, term: str) -> int:
+        return self.searcher().doc_freq(field_name, term)

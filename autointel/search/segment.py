@@ -1,0 +1,63 @@
+"""Chinese segmentation for the index and for queries, with the knowledge base's names as words.
+
+jieba alone splits 问界M9 into 问/界/M9 and may glue a name to its neighbour; adding every knowledge-base
+name to a private dictionary makes them single searchable terms.  The index uses search mode (a long word
+also yields its parts: 中华人民共和国 -> 中华, 人民, 共和国 …) so a query for a part still finds the whole;
+queries use the default mode, whose words are always among the index's tokens for the same text.
+A private ``rjieba.Jieba`` keeps these additions away from the linker's own segmenter.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+import rjieba
+
+from autointel.kb.loader import KnowledgeBase, to_simplified_chars
+
+# What the index's analyzer keeps of a token (runs of letters and digits, see index.py); queries split the
+# same way so 1211.HK looks for 1211 and hk.
+_TERM = re.compile(r"[^\W_]+")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+NAME_FREQ = 200_000  # high enough for a name to beat the dictionary's own splits
+
+
+class Segmenter:
+    def __init__(self, words: list[str] = ()):
+        self._jieba = rjieba.Jieba()
+        self._lock = threading.Lock()  # rjieba's dictionary is not safe to mutate while cutting
+        for w in words:
+            self._jieba.add_word(w, NAME_FREQ, "nz")
+
+    def index_tokens(self, text: str) -> list[str]:
+        """Search-mode tokens, lower-cased, without punctuation or whitespace."""
+        if not text:
+            return []
+        return [t.lower() for t in self._jieba.cut_for_search(text, False) if _TERM.match(t)]
+
+    def index_text(self, text: str) -> str:
+        """Search-mode tokens joined by spaces: the index's analyzer does the rest in Rust (fast)."""
+        return " ".join(self._jieba.cut_for_search(text, False)) if text else ""
+
+    def query_tokens(self, text: str) -> list[str]:
+        return [term.lower() for t in self._jieba.cut(text, False) for term in _TERM.findall(t)]
+
+    def is_word(self, text: str) -> bool:
+        return bool(self._jieba.has_word(text))
+
+
+def name_words(kb: KnowledgeBase) -> list[str]:
+    """The knowledge base's Simplified names that contain Han characters (Latin names split on spaces anyway)."""
+    words: set[str] = set()
+    for e in kb.entities.values():
+        for s in [e.name, *e.aliases, *e.weak]:
+            s = to_simplified_chars(s).strip()
+            if len(s) >= 2 and _HAN.search(s) and " " not in s:
+                words.add(s)
+    return sorted(words)
+
+
+@lru_cache(maxsize=4)
+def segmenter_for(kb: KnowledgeBase) -> Segmenter:
+    return Segmenter(name_words(kb))

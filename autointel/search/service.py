@@ -1,0 +1,54 @@
+"""Opening search on a store, and keeping its index current after the store changed."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Callable
+
+from autointel.kb.loader import KnowledgeBase, load_kb
+from autointel.search.engine import SearchEngine
+from autointel.search.index import SearchError, SearchIndex
+from autointel.search.query import QueryParser
+from autointel.search.segment import Segmenter, segmenter_for
+from autointel.search.sync import open_index, rebuild_index, sync_index
+from autointel.store import entities as entity_store
+
+
+@lru_cache(maxsize=1)
+def _bundled_kb() -> KnowledgeBase:
+    return load_kb()
+
+
+def kb_for(store) -> KnowledgeBase:
+    """The bundled knowledge base plus this database's curator additions."""
+    local = entity_store.local_entities(store.conn)
+    return load_kb(extra=local) if local else _bundled_kb()
+
+
+def segmenter_for_store(store) -> Segmenter:
+    return segmenter_for(kb_for(store))
+
+
+def open_engine(store, index: SearchIndex | None = None, *, sync: bool = True) -> SearchEngine:
+    """A search engine over the store; documents changed since the last sync are indexed first."""
+    kb = kb_for(store)
+    seg = segmenter_for(kb)
+    index = index or open_index(store)
+    if sync:
+        try:
+            sync_index(store, index, seg)
+            index.close()
+        except SearchError as e:
+            if e.code != "E601":  # another process is writing: search what is committed
+                raise
+    return SearchEngine(store, index, QueryParser(kb, seg))
+
+
+def update_index(store, *, rebuild: bool = False, on_progress: Callable[[int], None] | None = None) -> int:
+    """Index what changed (or everything); returns the number of documents indexed."""
+    index = open_index(store)
+    seg = segmenter_for_store(store)
+    try:
+        n = (rebuild_index if rebuild else sync_index)(store, index, seg, on_progress=on_progress)
+    finally:
+        index.close()
+    return n
