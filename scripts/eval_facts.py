@@ -1,6 +1,8 @@
 """Fact and claim extraction scores on the annotated set (eval/facts).
 
-    .venv/bin/python scripts/eval_facts.py [--errors N] [--json]
+    .venv/bin/python scripts/eval_facts.py [--set gold|heldout] [--errors N] [--json]
+
+`gold` (eval/facts/gold_*.yaml) is the set the rules are tuned on; `heldout` (heldout_*.yaml) is only scored.
 """
 from __future__ import annotations
 
@@ -10,22 +12,23 @@ import sys
 from pathlib import Path
 
 from autointel.evaluation.entities import REPO
-from autointel.evaluation.facts import load_gold, score
+from autointel.evaluation.facts import SETS, load_gold, score
 from autointel.link.linker import default_linker
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    ap.add_argument("--set", dest="which", choices=sorted(SETS), default="gold")
     ap.add_argument("--errors", type=int, default=0)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    result = score(default_linker(), load_gold(), args.shared)
+    result = score(default_linker(), load_gold(which=args.which), args.shared)
     report = result.as_dict()
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:
-        print(f"documents {report['documents']}")
+        print(f"set {args.which}: documents {report['documents']}")
         print(f"facts: precision {report['fact_precision']:.3f}  recall {report['fact_recall']:.3f}"
               f"  ({report['facts_matched']} right of {report['facts_predicted']} extracted, {report['facts_gold']} gold)")
         for metric, c in report["by_metric"].items():
