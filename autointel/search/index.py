@@ -2,7 +2,7 @@
 
 Text fields hold pre-segmented text (see segment.py) analysed by a whitespace tokenizer that lower-cases
 and drops punctuation in Rust; keyword fields (entities, topics, outlet, month, metrics) are raw and fast so
-filters and facets run inside tantivy.  Documents are addressed by the SQLite rowid (a fast u64), which
+filters and facets run inside tantivy.  Documents are addressed by the SQLite rowid (a fast integer), which
 makes deletes by term and batch lookups cheap.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import tantivy
 
 from autointel.errors import AutointelError
 
-SEARCH_VERSION = "2"  # bump when the schema or the segmentation changes: the index is then rebuilt
+SEARCH_VERSION = "3"  # bump when the schema or the segmentation changes: the index is then rebuilt
 ANALYZER = "zh_tokens"
 TEXT_FIELDS = ("title", "body")
 KEYWORD_FIELDS = ("entities", "topics", "outlet", "month", "metrics")
@@ -47,7 +47,8 @@ class IndexDoc:
 
 def build_schema() -> tantivy.Schema:
     b = tantivy.SchemaBuilder()
-    b.add_unsigned_field("rowid", stored=False, indexed=True, fast=True)
+    # i64, not u64: the Python binding turns an int into an i64 term, so deletes on a u64 field match nothing
+    b.add_integer_field("rowid", stored=False, indexed=True, fast=True)
     for name in TEXT_FIELDS:
         b.add_text_field(name, stored=False, tokenizer_name=ANALYZER, index_option="freq")
     for name in KEYWORD_FIELDS:
@@ -106,7 +107,7 @@ class SearchIndex:
         w = self.writer()
         w.delete_documents_by_term("rowid", doc.rowid)
         d = tantivy.Document()
-        d.add_unsigned("rowid", doc.rowid)
+        d.add_integer("rowid", doc.rowid)
         d.add_text("title", doc.title_tokens)
         d.add_text("body", doc.body_tokens)
         if doc.day is not None:

@@ -221,8 +221,8 @@ class QueryParser:
                 if whole is not None:
                     g = whole
                 else:
-                    for token in self.seg.query_tokens(simplified):
-                        if token in STOPWORDS:
+                    for token in self.seg.query_words(simplified):
+                        if token.lower() in STOPWORDS:
                             continue
                         t = self._expand(token, latin=not _HAN.search(token))
                         if t:

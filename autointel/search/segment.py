@@ -41,7 +41,11 @@ class Segmenter:
         return " ".join(self._jieba.cut_for_search(text, False)) if text else ""
 
     def query_tokens(self, text: str) -> list[str]:
-        return [term.lower() for t in self._jieba.cut(text, False) for term in _TERM.findall(t)]
+        return [w.lower() for w in self.query_words(text)]
+
+    def query_words(self, text: str) -> list[str]:
+        """Default-mode words as written (case kept, for labels and knowledge-base lookups)."""
+        return [term for t in self._jieba.cut(text, False) for term in _TERM.findall(t)]
 
     def is_word(self, text: str) -> bool:
         return bool(self._jieba.has_word(text))
