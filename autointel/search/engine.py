@@ -18,14 +18,17 @@ import tantivy
 from autointel.link.document import SpanMap
 from autointel.search.index import SearchIndex
 from autointel.search.query import Filters, Group, QueryParser, QueryPlan
-from autointel.search.snippet import make_snippet
+from autointel.search.snippet import make_snippet, max_groups_in_window, occurrences
 from autointel.store import search as search_store
 
 TITLE_BOOST = 3.0
 ENTITY_BOOST = 1.5
 RECENCY_WEIGHT = 0.15  # at most +15% for the newest documents
 RECENCY_HALF_LIFE_DAYS = 365.0
-CANDIDATES = 200  # hits re-ranked and folded into stories
+CANDIDATES = 200  # hits folded into stories
+RERANK = 40  # the best of them re-scored for proximity
+PROXIMITY_WINDOW = 60  # characters: "the words are said together"
+PROXIMITY_WEIGHT = 1.0  # all words within one window doubles the score
 FACET_SIZE = 10
 _EPOCH = date(1970, 1, 1)
 
@@ -165,6 +168,7 @@ class SearchEngine:
         ranked = sorted(scored.items(), key=lambda kv: (kv[1][1], -kv[1][0], kv[0]))
         rows = search_store.rows_by_rowid(self.store.conn, [r for r, _ in ranked])
         hits = [self._hit(rows[r], s, tier) for r, (s, tier) in ranked if r in rows]
+        hits = self._proximity(plan, hits)
         hits = self._phrases(plan, hits)
         if fold:
             hits = self._fold(hits)
@@ -191,6 +195,27 @@ class SearchEngine:
     def _hit(row, score: float, tier: int) -> SearchHit:
         return SearchHit(row["id"], row["rowid"], row["title"], row["original_title"], score, tier,
                          row["published_at"], row["outlet"], row["url"])
+
+    def _proximity(self, plan: QueryPlan, hits: list[SearchHit]) -> list[SearchHit]:
+        """Documents that say the query's words together (one sentence, not three paragraphs apart) are what
+        a known-item search looks for; BM25 alone cannot tell, the index keeps no positions."""
+        groups = [g for g in plan.positive if g.surfaces]
+        if len(groups) < 2 or not hits:
+            return hits
+        terms, owner = [], []
+        for k, g in enumerate(groups):
+            for surface in g.surfaces:
+                terms.append(surface)
+                owner.append(k)
+        head, tail = hits[:RERANK], hits[RERANK:]
+        texts = self._texts([h.id for h in head])
+        for h in head:
+            title, canonical = texts.get(h.id, ("", ""))[:2]
+            found = [(a, b, owner[k]) for a, b, k in occurrences(f"{title}\n{canonical}", terms)]
+            together = max_groups_in_window(found, PROXIMITY_WINDOW)
+            h.score *= 1.0 + PROXIMITY_WEIGHT * (together / len(groups)) ** 2
+        head.sort(key=lambda h: (h.tier, -h.score, h.rowid))
+        return head + tail
 
     def _phrases(self, plan: QueryPlan, hits: list[SearchHit]) -> list[SearchHit]:
         """Quoted phrases are checked against the canonical text (the index keeps no positions)."""

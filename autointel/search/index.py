@@ -15,7 +15,7 @@ import tantivy
 
 from autointel.errors import AutointelError
 
-SEARCH_VERSION = "3"  # bump when the schema or the segmentation changes: the index is then rebuilt
+SEARCH_VERSION = "4"  # bump when the schema or the segmentation changes: the index is then rebuilt
 ANALYZER = "zh_tokens"
 TEXT_FIELDS = ("title", "body")
 KEYWORD_FIELDS = ("entities", "topics", "outlet", "month", "metrics")
@@ -60,7 +60,8 @@ def build_schema() -> tantivy.Schema:
 def _analyzer() -> tantivy.TextAnalyzer:
     # Letters and digits between the segmenter's spaces; punctuation and symbols never become terms.
     # (tantivy's alphanum_only filter would drop every Chinese token: it keeps ASCII only.)
-    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(r"[\p{L}\p{N}\p{M}]+"))
+    # A decimal number stays one term (352.1 is not 352 and 1).
+    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(r"\p{Nd}+(?:\.\p{Nd}+)+|[\p{L}\p{N}\p{M}]+"))
             .filter(tantivy.Filter.remove_long(40))
             .filter(tantivy.Filter.lowercase())
             .build())

@@ -18,7 +18,9 @@ from autointel.kb.loader import KnowledgeBase, to_simplified_chars
 
 # What the index's analyzer keeps of a token (runs of letters and digits, see index.py); queries split the
 # same way so 1211.HK looks for 1211 and hk.
-_TERM = re.compile(r"[^\W_]+")
+_TERM = re.compile(r"\d+(?:\.\d+)+|[^\W_]+")
+# jieba cuts 352.1 into 352 / . / 1; the index and queries keep a decimal number whole.
+_DECIMAL = re.compile(r"(\d) \. (?=\d)")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 NAME_FREQ = 200_000  # high enough for a name to beat the dictionary's own splits
 
@@ -38,14 +40,14 @@ class Segmenter:
 
     def index_text(self, text: str) -> str:
         """Search-mode tokens joined by spaces: the index's analyzer does the rest in Rust (fast)."""
-        return " ".join(self._jieba.cut_for_search(text, False)) if text else ""
+        return _DECIMAL.sub(r"\1.", " ".join(self._jieba.cut_for_search(text, False))) if text else ""
 
     def query_tokens(self, text: str) -> list[str]:
         return [w.lower() for w in self.query_words(text)]
 
     def query_words(self, text: str) -> list[str]:
         """Default-mode words as written (case kept, for labels and knowledge-base lookups)."""
-        return [term for t in self._jieba.cut(text, False) for term in _TERM.findall(t)]
+        return _TERM.findall(_DECIMAL.sub(r"\1.", " ".join(self._jieba.cut(text, False))))
 
     def is_word(self, text: str) -> bool:
         return bool(self._jieba.has_word(text))

@@ -56,6 +56,16 @@ def best_window(found: list[tuple[int, int, int]], length: int, width: int = WID
     return best
 
 
+def max_groups_in_window(found: list[tuple[int, int, int]], width: int) -> int:
+    """The most distinct labels (third item) among occurrences that fit in one window of ``width``."""
+    best, j = 0, 0
+    for i, (start, _, _) in enumerate(found):
+        while j < len(found) and found[j][1] <= start + width:
+            j += 1
+        best = max(best, len({k for _, _, k in found[i:j]}))
+    return best
+
+
 def make_snippet(canonical: str, original: str, spans: SpanMap, terms: list[str], width: int = WIDTH) -> Snippet:
     found = occurrences(canonical, terms)
     start, end = best_window(found, len(canonical), width) if found else (0, min(len(canonical), width))
