@@ -80,3 +80,120 @@ def test_respectively_assigns_subjects_in_order(linker):
     text = "比亚迪、方正电机和宁波双林配套量分别为 75579 台、29529 台和 26262 台。"
     got = [(f.subject, f.metric, f.value) for f in facts_of(linker, text, date(2021, 11, 23))]
     assert got == [("比亚迪", "shipments", 75579), ("方正电机", "shipments", 29529), ("宁波双林", "shipments", 26262)]
+
+
+# --- rules added for issue 4's quality targets (each on a short text written for it) ----------------
+
+def test_period_carried_within_paragraph_for_flows_only(linker):
+    text = "2025年1—10月，问界销量为30万辆。其中问界M9销量为10万辆。问界M9售价为50万元。"
+    got = {(f.subject, f.metric): f.period for f in facts_of(linker, text, date(2025, 11, 20))}
+    assert got[("问界M9", "sales")] == "2025-01..2025-10"  # a flow takes the paragraph's period
+    assert got[("问界M9", "price")] is None  # a price is a level, it takes none from elsewhere
+
+
+def test_opening_period_reaches_later_paragraphs(linker):
+    text = "2021 年 10 月国内新能源汽车驱动电机装机数量达 328,272 台。\n比亚迪、方正电机配套量分别为 75579 台、29529 台。"
+    got = [(f.subject, f.metric, f.value, f.unit, f.period) for f in facts_of(linker, text, date(2021, 11, 23))]
+    assert ("比亚迪", "shipments", 75579, "unit", "2021-10") in got
+    # 装机数量: the generic 数量 after 装机 leaves the measure to 装机
+    assert got[0][1:] == ("shipments", 328272, "unit", "2021-10")
+
+
+def test_comparison_year_is_not_the_period(linker):
+    got = [brief(f) for f in facts_of(linker, "比亚迪 2024 年全球销量比 2023 年增长 41%。", date(2025, 1, 3))]
+    assert got == [("比亚迪", "sales", 41, "percent", None, "2024", "yoy", "up", None)]
+
+
+def test_world_and_national_subjects(linker):
+    world = facts_of(linker, "2024 年全球电动汽车销量逾 1700 万辆。", date(2025, 5, 21))
+    assert [(f.subject_id, f.subject, f.value, f.qualifier) for f in world] == [(None, "全球", 17_000_000, "over")]
+    text = "据中汽协统计，今年1—11月，新能源汽车产销分别完成1490.7万辆和1478.0万辆。"
+    got = [(f.subject, f.metric, f.value, f.period) for f in facts_of(linker, text, date(2025, 12, 12))]
+    assert got == [("中国", "production", 14_907_000, "2025-01..2025-11"),
+                   ("中国", "sales", 14_780_000, "2025-01..2025-11")]
+
+
+def test_no_national_default_for_documents_not_about_china(linker):
+    assert facts_of(linker, "今年1—11月，新能源汽车销量为100万辆。", date(2025, 12, 12)) == []
+
+
+def test_subject_named_after_the_cue_and_source_with_a_space(linker):
+    text = "MarkLines 统计了三季度的销量。销量排在首位的是特斯拉，达到 43 万辆。"
+    got = [(f.subject, f.metric, f.value) for f in facts_of(linker, text, date(2024, 12, 7))]
+    assert got == [("特斯拉", "sales", 430_000)]
+
+
+def test_share_of_a_drive_type_is_penetration(linker):
+    got = [(f.subject, f.metric, f.value) for f in
+           facts_of(linker, "欧盟新注册乘用车中纯电动车占比仅为16.4%。", date(2025, 12, 1))]
+    assert got == [("欧盟", "penetration", 16.4)]
+    got = [(f.subject, f.metric) for f in facts_of(linker, "特斯拉的市场份额为12.2%。", date(2025, 12, 1))]
+    assert got == [("特斯拉", "market_share")]
+
+
+def test_tai_counts_cars_for_carmakers_only(linker):
+    [car] = facts_of(linker, "哪吒汽车7月交付量为6011台。", date(2021, 8, 23))
+    assert (car.unit, car.metric) == ("vehicle", "deliveries")
+    [robot] = facts_of(linker, "奇瑞汽车完成墨甲机器人220台的交付。", date(2025, 5, 1))
+    assert robot.unit == "unit"
+
+
+def test_gaps_between_figures_are_not_facts(linker):
+    text = "特斯拉2024年销量为178万辆，与比亚迪的差距已缩小至 2.4 万辆。"
+    assert [f.value for f in facts_of(linker, text, date(2025, 1, 4))] == [1_780_000]
+
+
+def test_cue_inside_a_name_and_head_noun_after_the_figure(linker):
+    [nissan] = facts_of(linker, "日产销售 3.4 万辆，排第 22 位。", date(2024, 12, 7))
+    assert (nissan.subject, nissan.metric) == ("日产汽车", "sales")  # 日产 is the company, not "daily output"
+    [stores] = facts_of(linker, "阿维塔一年之内就净增了一倍的销售网点。", date(2025, 12, 30))
+    assert (stores.metric, stores.value, stores.unit) == ("stores", 100, "percent")
+
+
+def test_percentage_points_without_cue_are_a_share(linker):
+    got = [(f.subject, f.metric, f.value, f.unit) for f in
+           facts_of(linker, "三线城市中比亚迪下滑8.2pct，吉利增长8.9pct。", date(2025, 12, 30))]
+    assert got == [("比亚迪", "market_share", 8.2, "pct_point"), ("吉利汽车", "market_share", 8.9, "pct_point")]
+
+
+def test_percentage_without_cue_or_subject_in_a_new_sentence_is_dropped(linker):
+    text = "欧盟纯电动车占比为16.4%。(2025年碳排放比2021年减少15%)。"
+    assert [f.value for f in facts_of(linker, text, date(2025, 12, 1))] == [16.4]
+
+
+def claims_of(linker, text):
+    mentions, _ = linker.link_article(text)
+    return extract_claims(text, mentions, linker.kb)
+
+
+def test_each_event_of_a_sentence_is_a_claim_and_a_plant_object_is_not(linker):
+    text = "有消息称，小米正在和北汽集团商谈合作，未来小米或还将接手北汽新能源位于青岛的生产基地。"
+    assert [(c.type, c.status) for c in claims_of(linker, text)] == [("cooperation", "rumoured"),
+                                                                     ("acquisition", "rumoured")]
+
+
+def test_denial_of_every_claim_just_made(linker):
+    text = "此前小米集团与长城汽车传出过绯闻，后续更有消息称小米将接手恒大汽车工厂，不过这些消息都被小米一一澄清。"
+    got = [(c.type, c.status, c.attribution) for c in claims_of(linker, text)]
+    assert got == [("cooperation", "rumoured", None), ("acquisition", "rumoured", None),
+                   ("cooperation", "denied", "小米集团"), ("acquisition", "denied", "小米集团")]
+
+
+def test_answers_go_to_the_claim_naming_the_speaker(linker):
+    text = ("有消息称，小米正在和北汽集团商谈合作。知情人透露，小米还将购买北京现代工厂的股份；"
+            "北京现代相关负责人表示并不知情，而小米集团截至目前还未针对传闻进行回应。")
+    got = [(c.type, c.status, c.attribution) for c in claims_of(linker, text)]
+    assert got == [("cooperation", "rumoured", None), ("investment", "rumoured", "知情人"),
+                   ("investment", "denied", "北京现代"), ("investment", "no_comment", "小米集团")]
+
+
+def test_trigger_inside_a_name_and_places_do_not_answer(linker):
+    assert claims_of(linker, "截至8月26日，北京汽车股份股价大涨30.5%。") == []
+    text = "欧盟委员会决定对中国电动汽车征收反补贴税。保时捷宣布缩减中国市场销售网点。"
+    got = [(c.type, c.status) for c in claims_of(linker, text)]
+    assert got == [("tariff", "confirmed")]
+
+
+def test_a_party_stating_its_own_plan_confirms_it(linker):
+    [c] = claims_of(linker, "按照此前小米集团规划，小米首款车型预计在2024年上半年量产。")
+    assert (c.type, c.status, c.attribution) == ("product_launch", "confirmed", "小米集团")

@@ -161,3 +161,20 @@ def test_sample_article():
     got = [(q.text, q.value, q.unit, q.qualifier) for q in find_quantities(text)]
     assert got == [("近16万辆", 160000, "vehicle", "nearly"), ("276%", 276, "percent", None),
                    ("１２．５％", 12.5, "percent", None), ("超过1亿元", 1e8, "CNY", "over")]
+
+
+def test_remainder_written_after_wan_joins_the_figure():
+    # Solidot / Nikkei style: "427 万 2145 辆" is 4,272,145
+    [q] = find_quantities("达到 427 万 2145 辆。")
+    assert (q.value, q.unit, q.text) == (4_272_145, "vehicle", "427 万 2145 辆")
+    [q] = find_quantities("约 41 万 7204 辆")
+    assert (q.value, q.qualifier) == (417_204, "approx")
+
+
+def test_short_number_after_wan_is_not_a_remainder():
+    got = [(q.value, q.unit) for q in find_quantities("3万 2家")]
+    assert got == [(30_000, None), (2, "store")]
+
+
+def test_months_and_a_half_are_a_duration():
+    assert [q.unit for q in find_quantities("仅用了3个半月的时间")] == ["month"]

@@ -70,47 +70,129 @@ def extract_claims(text: str, mentions: Sequence, kb) -> list[Claim]:
                      and kb.entities[m.entity_id].type in PARTICIPANT_TYPES), key=lambda m: m.start)
     out: list[Claim] = []
     spans = sentences(text)
+    rumour_goes_on: str | None = None
     for (s_start, s_end), in_sentence in zip(spans, by_sentence(spans, linked)):
         if not in_sentence:
+            rumour_goes_on = None
             continue
-        sentence = text[s_start:s_end]
-        ctype = _type(sentence, in_sentence, kb, r)
-        status = next((st for st, words in r.status if any(w in sentence for w in words)), "reported")
-        attribution, attribution_id = _attribution(text, s_start, sentence, in_sentence, kb, r)
-        if ctype is None:
-            # "北汽蓝谷回应称，消息不实" / "小米暂未回应": a reply to the claim just made, by one of its side
-            follow = _follow_up(out, status, in_sentence, kb)
-            if follow is not None:
-                speaker = attribution_id or follow
-                out.append(Claim(out[-1].type, out[-1].participants, status,
-                                 attribution or kb.entities[speaker].name, speaker, s_start, s_end, sentence.strip()))
-            continue
-        participants = tuple(dict.fromkeys(m.entity_id for m in in_sentence
-                                           if kb.entities[m.entity_id].type not in ("place", "person")
-                                           or ctype in ("personnel", "tariff", "policy")))
-        if participants:
-            out.append(Claim(ctype, participants, status, attribution, attribution_id, s_start, s_end,
-                             sentence.strip()))
+        in_this_sentence: list[Claim] = []
+        # "有消息称，…正在商谈合作…，未来或还将接手…": the rumour covers the whole sentence, and the next
+        # one when this one ends with a semicolon ("知情人透露，…股份；而与北汽集团的合作则由…")
+        carried = rumour_goes_on or "reported"
+        rumour_goes_on = None
+        for a, b in _parts(text, s_start, s_end):
+            part = text[a:b]
+            here = [m for m in in_sentence if a <= m.start < b]
+            status = _status(part, r) or carried
+            if not here:
+                carried = status
+                continue
+            attribution, attribution_id = _attribution(text, a, part, here, kb, r)
+            sides = [m for m in in_sentence if m.start < b]  # a part's subject may be named earlier in the sentence
+            types = _types(part, sides, kb, r, a)
+            if status in ("denied", "no_comment") and in_this_sentence and _ALL_OF_THEM.search(part):
+                types = []  # "不过这些“合作”消息都被小米一一澄清": the answer to every claim just made
+            if not types:
+                # "北汽蓝谷回应称，消息不实" / "小米暂未回应": an answer to claims just made, by one of their sides
+                for answered in _answered(out, in_this_sentence, part, status, here, kb):
+                    speaker = attribution_id or answered[1]
+                    found = Claim(answered[0].type, answered[0].participants, status,
+                                  attribution or kb.entities[speaker].name, speaker, a, b, part.strip())
+                    out.append(found)
+                carried = status
+                continue
+            if status == "reported" and attribution_id and attribution_id in {m.entity_id for m in here}:
+                status = "confirmed"  # the party itself says it (福特表示将…): the convention's confirmed
+            for ctype in types:
+                participants = tuple(dict.fromkeys(
+                    m.entity_id for m in (here if _enough(here, ctype, kb, r) else sides)
+                    if kb.entities[m.entity_id].type not in ("place", "person") or ctype in ("personnel", "tariff", "policy")))
+                if participants:
+                    claim = Claim(ctype, participants, status, attribution, attribution_id, a, b, part.strip())
+                    out.append(claim)
+                    in_this_sentence.append(claim)
+            carried = status if status in ("rumoured",) else carried
+        if carried == "rumoured" and text[s_end - 1:s_end] in ("；", ";"):
+            rumour_goes_on = carried
     return out
 
 
-def _follow_up(previous: list[Claim], status: str, mentions: list, kb) -> str | None:
-    """Who, among the sides of the document's last claim (or their groups), answers it: a denial, a no
-    comment, a confirmation."""
+# where a sentence turns to another voice: "…传出过绯闻，不过这些消息都被小米一一澄清", "北京现代表示并不
+# 知情，而小米集团还未回应"; each part gets its own status and its own claims or answers
+_TURN = re.compile(r"[，,；;](?=不过|但是|但|然而|而|可是|对此)")
+_NO_COMMENT = re.compile(r"(?:未|没有|尚未|暂未|还未|并未)[^，,。；]{0,10}(?:回应|置评|表态|答复|回复)")
+_ALL_OF_THEM = re.compile(r"这些|一一|均被|都被|全部|上述")
+
+
+def _parts(text: str, s_start: int, s_end: int) -> list[tuple[int, int]]:
+    cuts = [m.end() for m in _TURN.finditer(text, s_start, s_end)]
+    bounds = [s_start, *cuts, s_end]
+    return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
+
+
+def _status(part: str, r: "ClaimRules") -> str | None:
+    if _NO_COMMENT.search(part) and not any(w in part for w in r.status[0][1]):
+        return "no_comment"
+    return next((st for st, words in r.status if any(w in part for w in words)), None)
+
+
+def _answered(previous: list[Claim], this_sentence: list[Claim], part: str, status: str, mentions: list,
+              kb) -> list[tuple[Claim, str]]:
+    """Which earlier claims a denial, a no comment or a confirmation answers, with who answers: every claim
+    of the sentence when it says so ("这些消息都被小米一一澄清"), else the latest claim the speaker is a side
+    of (北京现代 -> the claim naming 北京现代; 北汽蓝谷 -> one naming its group), else none."""
     if not previous or status not in ("denied", "no_comment", "confirmed"):
-        return None
-    return next((m.entity_id for m in mentions
-                 if any(_related(kb, m.entity_id, p) for p in previous[-1].participants)), None)
+        return []
+    # who answers is an organisation or a person; a place named in the answer ("缩减中国市场") is not a voice
+    mentions = [m for m in mentions if kb.entities[m.entity_id].type != "place"]
+    if this_sentence and _ALL_OF_THEM.search(part):
+        out = []
+        for claim in this_sentence:
+            speaker = next((m.entity_id for m in mentions if any(_related(kb, m.entity_id, p) for p in claim.participants)), None)
+            if speaker:
+                out.append((claim, speaker))
+        return out
+    # what is denied or left without comment is a rumour first, then a report; the latest sentence first,
+    # and in it the first claim (the sentence's main event, not a side remark after it)
+    rank = {"rumoured": 0, "reported": 1}
+    ordered = sorted(previous, key=lambda c: (rank.get(c.status, 2), -c.start))
+    for exact in (True, False):
+        for claim in ordered:
+            for m in mentions:
+                if (m.entity_id in claim.participants) if exact else any(_related(kb, m.entity_id, p) for p in claim.participants):
+                    return [(claim, m.entity_id)]
+    return []
 
 
-def _type(sentence: str, mentions: list, kb, r: ClaimRules) -> str | None:
-    """The type of the earliest trigger whose claim has enough participants."""
+def _enough(mentions: list, ctype: str, kb, r: "ClaimRules") -> bool:
+    minimum = next(m for t, _, m in r.types if t == ctype)
     organisations = {m.entity_id for m in mentions if kb.entities[m.entity_id].type not in ("place", "person")}
-    for m in r.trigger_pattern.finditer(sentence):
-        for ctype, minimum in r.trigger_types[m.group()]:
-            if len(organisations) >= minimum or (ctype in ("tariff", "policy", "personnel") and mentions):
-                return ctype
-    return None
+    return len(organisations) >= minimum or (ctype in ("tariff", "policy", "personnel") and bool(mentions))
+
+
+def _types(part: str, mentions: list, kb, r: ClaimRules, offset: int = 0) -> list[str]:
+    """The types of the part's triggers, in order, whose claims have enough participants."""
+    out: list[str] = []
+    by_noun_only: set[str] = set()
+    for m in r.trigger_pattern.finditer(part):
+        if any(x.start < offset + m.end() and offset + m.start() < x.end for x in mentions):
+            continue  # a trigger inside a name (北京汽车股份) is part of the name
+        for ctype, _minimum in r.trigger_types[m.group()]:
+            if _enough(mentions, ctype, kb, r):
+                if ctype not in out:
+                    out.append(ctype)
+                    by_noun_only.add(ctype)
+                if m.group() not in _OBJECT_NOUNS:
+                    by_noun_only.discard(ctype)
+                break
+    # "接手北汽新能源位于青岛莱西的生产基地", "购买北京现代第二工厂的股份": a plant named as the object of
+    # another event is no plant claim of its own
+    if len(out) > 1:
+        out = [t for t in out if t not in by_noun_only]
+    return out
+
+
+_OBJECT_NOUNS = frozenset({"工厂", "生产基地"})
 
 
 def _attribution(text: str, s_start: int, sentence: str, mentions: list, kb, r: ClaimRules) -> tuple[str | None, str | None]:

@@ -30,14 +30,18 @@ from autointel.facts.quantity import Quantity, find_quantities
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _SOURCE_AFTER = ("数据", "研报", "报告", "预计", "预测", "认为", "指出", "统计", "测算", "分析", "发布的")
 _LOCATIVE = re.compile(r"(?:在|于|赴|向|对|从|到|进入|出口)$")
-_ANY_NUMBER = re.compile(r"[0-9０-９十百千万亿两]")
+_ANY_NUMBER = re.compile(r"[0-9０-９十百千万亿两倍成]")  # 一倍, 八成: numerals with no digit
 _NATIONAL = re.compile(r"全国|我国|国内")
+WORLD = "全球"
+_WORLD = re.compile(r"全球|全世界|世界范围")
 _CLAUSE_BREAK = re.compile(r"[，,：:、（）()“”\"]")
 # Who publishes a figure is its source, not its subject (据乘联会数据, 彭博社报道).
 SOURCE_TYPES = frozenset({"association", "media"})
 SUBJECT_TYPES = frozenset({"group", "automaker", "brand", "model", "supplier", "company", "place", "government",
                            "association"})
-LOOKBACK_SENTENCES = 2
+# figures counted over a period: the only ones that take a period named outside their sentence
+FLOW_METRICS = frozenset({"production", "sales", "deliveries", "exports", "shipments", "registrations", "orders",
+                          "revenue", "profit", "market_share", "penetration"})
 
 
 @dataclass(frozen=True)
@@ -119,13 +123,25 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
     linked = sorted((m for m in mentions if m.entity_id and kb.entities.get(m.entity_id)
                      and kb.entities[m.entity_id].type in SUBJECT_TYPES), key=lambda m: m.start)
     spans = sentences(text)
+    national = _about_china(text, linked, kb)
     facts: list[Fact] = []
     q_index = 0
     previous: Fact | None = None  # carries across the sentences of one paragraph
     last_group: list[Fact] = []  # the last "分别" list of figures, for growth rates listed after it
+    paragraph: list[_SentencePeriods] = []  # the periods of the paragraph's sentences so far (lazy)
+    opening: list[_SentencePeriods] = []  # the first paragraph's sentences
+
+    def lede() -> Period | None:
+        return next((found[0] for found in (p.get() for p in opening) if found), None)
     for s_start, s_end in spans:
         if s_start == 0 or text[s_start - 1] == "\n":
-            previous, last_group = None, []
+            previous, last_group, paragraph = None, [], []
+        periods = _SentencePeriods(text, s_start, s_end, published, list(paragraph))
+        paragraph.append(periods)
+        if s_start == 0 or opening and paragraph[0] is opening[0]:
+            opening.append(periods)
+        else:
+            periods.lede = lede
         in_sentence = []
         while q_index < len(quantities) and quantities[q_index].start < s_end:
             if quantities[q_index].start >= s_start:
@@ -133,10 +149,9 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
             q_index += 1
         if not in_sentence:
             continue
-        periods = _SentencePeriods(text, s_start, s_end, published)
         found = []
         for q in in_sentence:
-            fact = _fact(text, q, s_start, s_end, vocab, linked, kb, periods, previous)
+            fact = _fact(text, q, s_start, s_end, vocab, linked, kb, periods, previous, national)
             if fact is not None:
                 found.append(fact)
                 previous = fact
@@ -179,39 +194,79 @@ def _respectively(text: str, s_start: int, found: list[Fact], linked: list, kb,
     return found, last_group
 
 
+_GAP_BEFORE = re.compile(r"(?:差距|差额|缺口|领先|落后|相差|差)[^，,。；]{0,8}$")
+_GAP_AFTER = re.compile(r"(?:的)?(?:差距|缺口|差额)")
+
+
+def _is_gap(text: str, q: Quantity, clause_start: int) -> bool:
+    """"与比亚迪的差距已缩小至 2.4 万辆", "领先中企约800万辆", "近9个百分点的缺口": a difference between
+    two figures, derived from them, not a figure of its own."""
+    return bool(_GAP_BEFORE.search(text, clause_start, q.start) or _GAP_AFTER.match(text, q.end))
+
+
 def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, linked: list, kb,
-          periods: "_SentencePeriods", previous: Fact | None) -> Fact | None:
+          periods: "_SentencePeriods", previous: Fact | None, national: bool = False) -> Fact | None:
     clause_start = _clause_start(text, s_start, q.start)
+    if _is_gap(text, q, clause_start):
+        return None
     clause_end = _clause_end(text, q.end, s_end)
     basis, direction = _basis(text[clause_start:q.start], q, vocab)
-    metric, cue_at = _metric(text, s_start, clause_start, clause_end, q, vocab)
+    if basis == "change" and any(clause_start <= p.char_start < q.start for p in periods.compared_now()):
+        basis = "yoy"  # "2024 年销量比 2023 年增长 41%": compared with the year before
+    metric, cue_at = _metric(text, s_start, clause_start, clause_end, q, vocab, _names_in(linked, s_start, s_end))
     percent = q.unit in ("percent", "pct_point")
     # "产量约250万辆，同比增长12.1%" / "小米股价上涨3.3%，北汽蓝谷上涨近10%": a figure with no cue of its own
     # continues the sentence's previous fact
     follows = previous is not None and (metric is None or (percent and basis != "level" and cue_at is not None
                                                            and cue_at < previous.end))
+    if follows and metric is None and percent and previous.sentence_start != s_start \
+            and _subject_in(linked, kb, s_start, q.start, text)[0] is None:
+        # a percentage with no cue and no subject of its own in a new sentence ("(2025年碳排放比2021年减少
+        # 15%)") measures something the vocabulary does not know; "北汽蓝谷上涨了近10%。" names its subject
+        return None
     if follows and (q.unit in vocab.units[previous.metric] or percent):
         metric = previous.metric
     elif metric is None:
         return None
     if q.unit not in vocab.units[metric] and not percent:
         return None
+    if metric == "market_share" and cue_at is not None and _ELECTRIFIED.search(text, max(s_start, cue_at - 12), cue_at):
+        metric = "penetration"  # "纯电动车占比16.4%": the share of a drive type in a market, not a company's share
     own = _subject_in(linked, kb, clause_start, q.start, text)
+    if follows and own[0] is None and previous.sentence_start != s_start:
+        # a new sentence that names its own subject before the figure ("通用汽车(GM)排在第 4 位(增加 27%")
+        own = _subject_in(linked, kb, s_start, q.start, text)
     if follows and metric == previous.metric:
         subject_id, subject = own if own[0] else (previous.subject_id, previous.subject)
         scope = previous.scope if not own[0] else _scope(text, linked, kb, s_start, q.start, q.start, own[0], vocab)
-        period = _period(periods.get(), q.start) if own[0] else _period_of(previous)
+        period = _period(periods, q.start, metric) if own[0] else _period_of(previous)
     else:
         anchor = min(cue_at, q.start) if cue_at is not None else q.start
-        subject_id, subject = own if own[0] else _subject(linked, kb, s_start, anchor, previous, text)
+        subject_id, subject = own if own[0] else _subject(linked, kb, s_start, anchor, previous, text, q.start,
+                                                          national and metric in FLOW_METRICS, metric)
         if subject is None:
             return None
         scope = _scope(text, linked, kb, s_start, anchor, q.start, subject_id, vocab)
-        period = _period(periods.get(), q.start)
+        period = _period(periods, q.start, metric)
     label, p_start, p_end = period
-    return Fact(subject_id, subject, metric, q.value, q.value_max, q.unit, q.qualifier,
+    unit = q.unit
+    if unit == "unit" and metric in _VEHICLE_METRICS and _makes_vehicles(kb, subject_id) \
+            and not _NOT_VEHICLES.search(text, s_start, s_end):
+        unit = "vehicle"  # "哪吒汽车产量10000台": 台 counts cars when a carmaker makes or sells them
+    return Fact(subject_id, subject, metric, q.value, q.value_max, unit, q.qualifier,
                 direction if basis != "level" else None, label, p_start, p_end, basis, scope,
                 q.start, q.end, s_start, s_end, q.text)
+
+
+_ELECTRIFIED = re.compile(r"新能源|电动|纯电|插电|插混|混动|增程")
+_VEHICLE_METRICS = frozenset({"production", "sales", "deliveries", "exports", "orders", "registrations"})
+_NOT_VEHICLES = re.compile(r"机器人|电机|电池|芯片|手机|充电桩|充电站|换电站|设备|服务器|发动机|变速箱|零部件")
+_VEHICLE_MAKERS = frozenset({"automaker", "brand", "model", "group"})
+
+
+def _makes_vehicles(kb, subject_id: str | None) -> bool:
+    e = kb.entities.get(subject_id or "")
+    return e is not None and e.type in _VEHICLE_MAKERS
 
 
 def _clause_end(text: str, pos: int, s_end: int) -> int:
@@ -245,30 +300,61 @@ def _basis(before: str, q: Quantity, vocab: Vocabulary) -> tuple[str, str | None
 
 
 def _metric(text: str, s_start: int, clause_start: int, clause_end: int, q: Quantity,
-            vocab: Vocabulary) -> tuple[str | None, int | None]:
+            vocab: Vocabulary, names: list[tuple[int, int]] = ()) -> tuple[str | None, int | None]:
     """The nearest cue before the number in its clause; else a cue just after it (近250万辆的整车产量);
-    else the nearest before it in the sentence; else the unit's own metric (254TOPS)."""
-    found = _last_cue(text, clause_start, q.start, q, vocab)
+    else the nearest before it in the sentence; else the unit's own metric (254TOPS). A cue inside a
+    linked name (日产销售: 日产 is the company) is no cue."""
+    found = _last_cue(text, clause_start, q.start, q, vocab, names)
     if found:
         return found
-    for m in vocab.cue_pattern.finditer(text, q.end, min(clause_end, q.end + 10)):
-        metric = vocab.metric_of[m.group()]
-        if q.unit in vocab.units[metric]:
-            return metric, m.start()
-    found = _last_cue(text, s_start, clause_start, q, vocab)
+    # after the figure the head noun comes last: "一倍的销售网点" is about 网点, not 销售
+    after = [m for m in _cues(vocab, text, q.end, min(clause_end, q.end + 10), names)
+             if q.unit in vocab.units[vocab.metric_of[m.group()]]]
+    if after:
+        return vocab.metric_of[after[-1].group()], after[-1].start()
+    found = _last_cue(text, s_start, clause_start, q, vocab, names)
     if found:
         return found
     return vocab.unit_metrics.get(q.unit or ""), None
 
 
-def _last_cue(text: str, lo: int, hi: int, q: Quantity, vocab: Vocabulary) -> tuple[str, int] | None:
+def _last_cue(text: str, lo: int, hi: int, q: Quantity, vocab: Vocabulary,
+              names: list[tuple[int, int]] = ()) -> tuple[str, int] | None:
     """The cue ending last in [lo, hi) whose metric can carry the number's unit."""
     best = None
-    for m in vocab.cue_pattern.finditer(text, lo, hi):
+    for m in _cues(vocab, text, lo, hi, names):
         metric = vocab.metric_of[m.group()]
+        if metric in _GENERIC and best is not None and best[2] == m.start():
+            continue  # "装机数量": a generic head noun right after a cue leaves the measure to that cue
         if q.unit in vocab.units[metric]:
-            best = (metric, m.start())
-    return best
+            best = (metric, m.start(), m.end())
+    return best[:2] if best else None
+
+
+_GENERIC = frozenset({"count"})  # 数量: what is counted is named before it
+
+
+def _cues(vocab: Vocabulary, text: str, lo: int, hi: int, names) -> list[re.Match]:
+    """The cues in [lo, hi) outside linked names; after a cue that overlaps a name the search goes on
+    from the next character ("日产销售": 产销 is cut by the name 日产, 销售 is the cue)."""
+    out, pos = [], lo
+    while True:
+        m = vocab.cue_pattern.search(text, pos, hi)
+        if m is None:
+            return out
+        if _inside(m, names):
+            pos = m.start() + 1
+            continue
+        out.append(m)
+        pos = m.end()
+
+
+def _names_in(linked: list, s_start: int, s_end: int) -> list[tuple[int, int]]:
+    return [(m.start, m.end) for m in linked if s_start <= m.start < s_end]
+
+
+def _inside(m: re.Match, names) -> bool:
+    return any(a < m.end() and m.start() < b for a, b in names)
 
 
 def _subject_in(linked: list, kb, lo: int, hi: int, text: str = "") -> tuple[str | None, str | None]:
@@ -290,21 +376,59 @@ def _subject_in(linked: list, kb, lo: int, hi: int, text: str = "") -> tuple[str
     return eid, kb.entities[eid].name
 
 
-def _subject(linked: list, kb, s_start: int, anchor: int, previous: Fact | None,
-             text: str = "") -> tuple[str | None, str | None]:
+def _subject(linked: list, kb, s_start: int, anchor: int, previous: Fact | None, text: str = "",
+             q_start: int | None = None, national: bool = False,
+             metric: str | None = None) -> tuple[str | None, str | None]:
+    """The entity named before the metric cue in the sentence; else one named between the cue and the
+    figure ("销量排在首位的是特斯拉，达到 43 万辆"); else a place word of the sentence (全球, 全国/我国 ->
+    中国); else the subject of the paragraph's previous figure; else, for a document about the Chinese
+    market (``national``), 中国: "今年1—11月，新能源汽车产销分别完成…" is a national statistic."""
     found = _subject_in(linked, kb, s_start, anchor, text)
+    if found[0] is None and q_start is not None and q_start > anchor:
+        found = _subject_in(linked, kb, anchor, q_start, text)
     if found[0] is not None:
         return found
-    if previous is not None:
-        return previous.subject_id, previous.subject
-    if _NATIONAL.search(text, s_start, anchor) and "place-china" in kb.entities:
+    end = q_start if q_start is not None else anchor
+    if _WORLD.search(text, s_start, end):
+        return None, WORLD  # no entity stands for the world: the subject is the word itself
+    if _NATIONAL.search(text, s_start, end) and "place-china" in kb.entities:
         return "place-china", kb.entities["place-china"].name  # 全国汽车产销, 我国新能源汽车
+    if previous is not None and (metric is None or previous.metric == metric or previous.sentence_start == s_start):
+        # the paragraph's subject goes on only while it is the same measure: "100美元/kWh的成本奇点"
+        # after a paragraph on 美国's car ownership is no figure of 美国's
+        return previous.subject_id, previous.subject
+    if national and "place-china" in kb.entities:
+        return "place-china", kb.entities["place-china"].name
     return None, None
+
+
+def _about_china(text: str, linked: list, kb) -> bool:
+    """Does the document report on the Chinese market: it names 中国 (or 全国/我国/国内), or its figures
+    come from a Chinese association or ministry (据中汽协, 乘联会数据)?"""
+    if _NATIONAL.search(text):
+        return True
+    for m in linked:
+        if m.entity_id == "place-china":
+            return True
+        e = kb.entities[m.entity_id]
+        if e.type in ("association", "government") and _in_china(kb, m.entity_id):
+            return True
+    return False
+
+
+def _in_china(kb, eid: str, depth: int = 3) -> bool:
+    if eid == "place-china":
+        return True
+    e = kb.entities.get(eid)
+    if e is None or depth == 0:
+        return False
+    return any(_in_china(kb, r.target, depth - 1) for r in e.relations if r.rel in ("headquartered_in", "located_in"))
 
 
 def _is_source(text: str, m) -> bool:
     before = text[max(0, m.start - 3):m.start]
-    return before.endswith(("据", "根据", "援引", "来源:", "来源：", "来源")) or text.startswith(_SOURCE_AFTER, m.end)
+    after = m.end + 1 if text[m.end:m.end + 1] == " " else m.end  # "MarkLines 统计了"
+    return before.rstrip(" ").endswith(("据", "根据", "援引", "来源:", "来源：", "来源")) or text.startswith(_SOURCE_AFTER, after)
 
 
 def _as_subject(kb, eid: str) -> str:
@@ -331,24 +455,62 @@ def _scope(text: str, linked: list, kb, s_start: int, anchor: int, q_start: int,
 
 class _SentencePeriods:
     """The periods of one sentence, looked for only when a figure of it needs one. A bare day (1月19日)
-    dates the report, not the figure; 去年同期 is the comparison; "????" means no year was resolved."""
+    dates the report, not the figure; 去年同期 and "比2023年" are what the figure is compared with
+    (kept apart in ``compared``); "????" means no year was resolved."""
 
-    def __init__(self, text: str, s_start: int, s_end: int, published: date | None):
+    def __init__(self, text: str, s_start: int, s_end: int, published: date | None,
+                 earlier: "list[_SentencePeriods]"):
         self.args = (text, s_start, s_end, published)
         self.found: list[Period] | None = None
+        self.compared: list[Period] = []
+        self.earlier = earlier  # the paragraph's sentences before this one, nearest last
+        self.lede = None  # callable: the document's opening period
+
+    def compared_now(self) -> list[Period]:
+        self.get()
+        return self.compared
+
+    def context(self) -> Period | None:
+        """The last period named in the paragraph before this sentence: a figure whose own sentence
+        names none took it from there. Only within the paragraph: a new paragraph starts a new topic."""
+        for sentence in reversed(self.earlier):
+            found = sentence.get()
+            if found:
+                return found[-1]
+        return self.lede() if self.lede else None
 
     def get(self) -> list[Period]:
         if self.found is None:
             text, s_start, s_end, published = self.args
-            self.found = [replace(p, char_start=p.char_start + s_start, char_end=p.char_end + s_start)
-                          for p in find_periods(text[s_start:s_end], published)
-                          if not _is_day(p) and not p.basis and "????" not in p.label]
+            self.found = []
+            for p in find_periods(text[s_start:s_end], published):
+                if _is_day(p) or p.basis or "????" in p.label:
+                    continue
+                p = replace(p, char_start=p.char_start + s_start, char_end=p.char_end + s_start)
+                (self.compared if _is_comparison(text, p) else self.found).append(p)
         return self.found
 
 
-def _period(s_periods: list[Period], pos: int) -> tuple[str | None, date | None, date | None]:
+def _is_comparison(text: str, p: Period) -> bool:
+    """"比 2023 年增长", "较2024年", "与2024年持平": the year the figure is compared with."""
+    before = text[max(0, p.char_start - 3):p.char_start].rstrip()
+    return before.endswith(_COMPARED_BEFORE) or text.startswith(_COMPARED_AFTER, p.char_end)
+
+
+_COMPARED_BEFORE = ("比", "较", "与", "相比", "同")
+_COMPARED_AFTER = ("相比", "持平", "同期")
+
+
+def _period(periods: _SentencePeriods, pos: int, metric: str) -> tuple[str | None, date | None, date | None]:
+    """The nearest period before the figure in its sentence, else the first after it, else (for flows
+    counted over a period) the one the paragraph or the opening set earlier: "2021 年 10 月…装机
+    328,272 台。…比亚迪配套 75579 台". A price, a headcount or a capacity is a level at a time, not a
+    flow, and does not take a period from elsewhere."""
+    s_periods = periods.get()
     before = [p for p in s_periods if p.char_end <= pos]
     p = before[-1] if before else (s_periods[0] if s_periods else None)
+    if p is None and metric in FLOW_METRICS:
+        p = periods.context()
     return (p.label, p.start, p.end) if p else (None, None, None)
 
 

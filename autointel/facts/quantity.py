@@ -85,7 +85,7 @@ _CN_NUM = (
 _NUM = rf"(?:{_AR}{_AR_TAIL}|{_CN_NUM})"
 
 _UNITS: list[tuple[str, str]] = [  # (regex, code); longest first where they share a prefix
-    ("个百分点", "pct_point"), ("百分点", "pct_point"), ("个多月", "month"), ("个月", "month"),
+    ("个百分点", "pct_point"), ("百分点", "pct_point"), ("个多月", "month"), ("个半月", "month"), ("个月", "month"),
     ("辆/千人", "per_1000_people"), ("辆每千人", "per_1000_people"),
     ("美元/(?i:kwh)", "USD/kWh"), ("美元/千瓦时", "USD/kWh"), ("美元每千瓦时", "USD/kWh"),
     ("元/(?i:kwh)", "CNY/kWh"), ("元/千瓦时", "CNY/kWh"), ("元/度", "CNY/kWh"),
@@ -182,8 +182,31 @@ def find_quantities(text: str) -> list[Quantity]:
             return out
         q, resume = _build(text, m, urls, out[-1].end if out else 0)
         if q is not None:
+            if out and _continues(text, out[-1], q):
+                q = _join(text, out.pop(), q)
             out.append(q)
         pos = max(resume, m.start() + 1)
+
+
+# "427 万 2145 辆" = 4272145 vehicle (Solidot and Japanese-style reports write the remainder after 万/亿)
+_REMAINDER_DIGITS = {"万": 4, "亿": 8}
+_LEADING_DIGITS = re.compile(r"[0-9]+")
+
+
+def _continues(text: str, head: Quantity, tail: Quantity) -> bool:
+    """Is ``tail`` the remainder of ``head`` (a bare "427 万" right before "2145 辆")?"""
+    if head.unit is not None or head.value_max is not None or head.text[-1:] not in _REMAINDER_DIGITS:
+        return False
+    if text[head.end:tail.start] not in ("", " ") or tail.qualifier or tail.value_max is not None:
+        return False
+    digits = _LEADING_DIGITS.match(tail.text)
+    # the remainder is written in full (2145, 0300): exactly as many digits as the magnitude has zeros
+    return bool(digits) and len(digits.group()) == _REMAINDER_DIGITS[head.text[-1]] and tail.kind == "amount"
+
+
+def _join(text: str, head: Quantity, tail: Quantity) -> Quantity:
+    return Quantity(head.start, tail.end, text[head.start:tail.end], head.value + tail.value, None, tail.unit,
+                    head.qualifier, "amount")
 
 
 # --- one candidate ------------------------------------------------------------------------------
