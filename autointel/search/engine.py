@@ -18,7 +18,7 @@ import tantivy
 from autointel.link.document import SpanMap
 from autointel.search.index import SearchIndex
 from autointel.search.query import Filters, Group, QueryParser, QueryPlan
-from autointel.search.snippet import make_snippet, max_groups_in_window, occurrences
+from autointel.search.snippet import make_snippet, max_groups_in_window, occurrences, term_pattern
 from autointel.store import search as search_store
 
 TITLE_BOOST = 3.0
@@ -26,7 +26,7 @@ ENTITY_BOOST = 1.5
 RECENCY_WEIGHT = 0.15  # at most +15% for the newest documents
 RECENCY_HALF_LIFE_DAYS = 365.0
 CANDIDATES = 200  # hits folded into stories
-RERANK = 40  # the best of them re-scored for proximity
+RERANK = 30  # the best of them re-scored for proximity
 PROXIMITY_WINDOW = 60  # characters: "the words are said together"
 PROXIMITY_WEIGHT = 1.0  # all words within one window doubles the score
 FACET_SIZE = 10
@@ -165,7 +165,8 @@ class SearchEngine:
                     scored[rowid] = (score * self._recency(day), tier)
             if len(scored) >= limit * 3 or len(scored) >= CANDIDATES:
                 break
-        ranked = sorted(scored.items(), key=lambda kv: (kv[1][1], -kv[1][0], kv[0]))
+        # only the head can reach the page (a story folds a handful of reposts): fetch no more rows than that
+        ranked = sorted(scored.items(), key=lambda kv: (kv[1][1], -kv[1][0], kv[0]))[:max(RERANK, limit * 4)]
         rows = search_store.rows_by_rowid(self.store.conn, [r for r, _ in ranked])
         hits = [self._hit(rows[r], s, tier) for r, (s, tier) in ranked if r in rows]
         hits = self._proximity(plan, hits)
@@ -173,6 +174,8 @@ class SearchEngine:
         if fold:
             hits = self._fold(hits)
         hits = hits[:limit]
+        if fold:
+            self._attach_duplicates(hits)
         if snippets:
             self._snippets(plan, hits)
         facet_counts = self._facets(searcher, strict_query) if facets and strict_query is not None else {}
@@ -207,11 +210,14 @@ class SearchEngine:
             for surface in g.surfaces:
                 terms.append(surface)
                 owner.append(k)
+        pattern = term_pattern(terms)
         head, tail = hits[:RERANK], hits[RERANK:]
-        texts = self._texts([h.id for h in head])
+        marks = ",".join("?" * len(head))
+        texts = {r[0]: (r[1] or "", r[2] or "") for r in self.store.conn.execute(
+            f"SELECT id, title, canonical FROM documents WHERE id IN ({marks})", [h.id for h in head])}
         for h in head:
-            title, canonical = texts.get(h.id, ("", ""))[:2]
-            found = [(a, b, owner[k]) for a, b, k in occurrences(f"{title}\n{canonical}", terms)]
+            title, canonical = texts.get(h.id, ("", ""))
+            found = [(a, b, owner[k]) for a, b, k in occurrences(f"{title}\n{canonical}", terms, pattern)]
             together = max_groups_in_window(found, PROXIMITY_WINDOW)
             h.score *= 1.0 + PROXIMITY_WEIGHT * (together / len(groups)) ** 2
         head.sort(key=lambda h: (h.tier, -h.score, h.rowid))
@@ -243,7 +249,7 @@ class SearchEngine:
 
     def _fold(self, hits: list[SearchHit]) -> list[SearchHit]:
         """One result per story: the best-ranked member stands for it, the others are listed under it."""
-        from autointel.search.stories import duplicates_of, stories_of
+        from autointel.search.stories import stories_of
 
         story = stories_of(self.store.conn, [h.id for h in hits])
         out: list[SearchHit] = []
@@ -258,10 +264,15 @@ class SearchEngine:
                 continue
             by_story[key] = h
             out.append(h)
-        for h in out:
+        return out
+
+    def _attach_duplicates(self, hits: list[SearchHit]) -> None:
+        """Every member of a shown story (not only those the query matched), and the exact copies."""
+        from autointel.search.stories import duplicates_of
+
+        for h in hits:
             seen = {h.id, *(d["id"] for d in h.duplicates)}
             h.duplicates += [d for d in duplicates_of(self.store.conn, h.id, h.story_id) if d["id"] not in seen]
-        return out
 
     def _snippets(self, plan: QueryPlan, hits: list[SearchHit]) -> None:
         terms = plan.highlight_terms()

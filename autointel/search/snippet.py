@@ -7,6 +7,7 @@ shows its own characters with the right words marked.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from autointel.link.document import SpanMap
@@ -23,47 +24,56 @@ class Snippet:
     span: list[int] | None = None  # [start, end] in the original text
 
 
-def occurrences(text: str, terms: list[str]) -> list[tuple[int, int, int]]:
+def term_pattern(terms: list[str]) -> re.Pattern | None:
+    """One alternation of the terms, longest first, so a single pass finds the longest at each place."""
+    ordered = sorted({t.lower() for t in terms if t}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered))) if ordered else None
+
+
+def occurrences(text: str, terms: list[str], pattern: re.Pattern | None = None) -> list[tuple[int, int, int]]:
     """(start, end, term number) of every non-overlapping occurrence, longest terms first."""
-    lowered = text.lower()
-    taken = bytearray(len(text))
-    found = []
-    for k, term in enumerate(terms):
-        t = term.lower()
-        if not t:
-            continue
-        pos = lowered.find(t)
-        while pos >= 0:
-            end = pos + len(t)
-            if not any(taken[pos:end]):
-                found.append((pos, end, k))
-                taken[pos:end] = b"\x01" * (end - pos)
-            pos = lowered.find(t, end)
-    return sorted(found)
+    pattern = pattern or term_pattern(terms)
+    if pattern is None:
+        return []
+    number = {t.lower(): k for k, t in reversed(list(enumerate(terms)))}
+    return [(m.start(), m.end(), number.get(m.group(), 0)) for m in pattern.finditer(text.lower())]
+
+
+def _by_label(found: list[tuple[int, int, int]]) -> dict[int, list[int]]:
+    positions: dict[int, list[int]] = {}
+    for start, _, label in found:
+        positions.setdefault(label, []).append(start)
+    return positions
+
+
+def _anchored(found: list[tuple[int, int, int]], width: int) -> tuple[int, int]:
+    """(most labels near one occurrence of the rarest label, that occurrence's start).
+
+    Anchoring on the rarest label keeps this linear in its occurrences (a frequent word such as 汽车 may
+    occur hundreds of times); "near" is within ``width`` characters after the anchor or ``width`` before."""
+    positions = _by_label(found)
+    rarest = min(positions.values(), key=len)
+    best, best_at = 0, rarest[0]
+    for p in rarest:
+        near = sum(1 for ps in positions.values()
+                   if bisect_left(ps, p - width) < len(ps) and ps[bisect_left(ps, p - width)] <= p + width)
+        if near > best:
+            best, best_at = near, p
+    return best, best_at
 
 
 def best_window(found: list[tuple[int, int, int]], length: int, width: int = WIDTH) -> tuple[int, int]:
-    """The window covering the most distinct terms (then the most occurrences), started at a sentence."""
-    best, best_key = (0, min(length, width)), (-1, -1)
-    j = 0
-    for i, (start, _, _) in enumerate(found):
-        while j < len(found) and found[j][1] <= start + width:
-            j += 1
-        inside = found[i:j]
-        key = (len({k for _, _, k in inside}), len(inside))
-        if key > best_key:
-            best_key, best = key, (start, min(length, start + width))
-    return best
+    """A window around the place where the most distinct terms are said together."""
+    if not found:
+        return 0, min(length, width)
+    _, at = _anchored(found, width // 2)
+    start = max(0, at - width // 3)
+    return start, min(length, start + width)
 
 
 def max_groups_in_window(found: list[tuple[int, int, int]], width: int) -> int:
-    """The most distinct labels (third item) among occurrences that fit in one window of ``width``."""
-    best, j = 0, 0
-    for i, (start, _, _) in enumerate(found):
-        while j < len(found) and found[j][1] <= start + width:
-            j += 1
-        best = max(best, len({k for _, _, k in found[i:j]}))
-    return best
+    """How many distinct labels (third item) occur close together somewhere."""
+    return _anchored(found, width)[0] if found else 0
 
 
 def make_snippet(canonical: str, original: str, spans: SpanMap, terms: list[str], width: int = WIDTH) -> Snippet:

@@ -1,0 +1,144 @@
+"""Search benchmark: index build rate, index size, query latency (p50/p95 on one core), memory.
+
+    # on a database built by `autointel ingest` (e.g. the bulk corpus):
+    .venv/bin/python scripts/bench_search.py --db /tmp/bulk.db
+    # on a synthetic corpus of recombined real sentences, written straight into a fresh database:
+    .venv/bin/python scripts/bench_search.py --synthetic 1000000 --db /tmp/syn1m.db
+
+Queries: the texts of the annotated query sets (eval/search, Simplified, Traditional and English) plus
+entity, filter and phrase queries; each is run ``--rounds`` times after one warm-up round.  Latency is the
+whole ``SearchEngine.search`` call (parse, tantivy, re-rank, story folding, snippets, facets), pinned to one
+CPU core.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "scripts"))
+
+EXTRA_QUERIES = ["比亚迪", "特斯拉 降价", "entity:BYD 欧洲", "芯片 since:2024-01-01", '"自动驾驶"', "小米 -手机",
+                 "新能源汽车 出口", "宁德时代 OR 比亚迪 电池", "汽车 数据安全", "NVIDIA autonomous driving chips"]
+
+
+def queries() -> list[str]:
+    from autointel.evaluation.search import QUERY_SETS, load_queries
+
+    out = [q.text for name in ("main", "heldout") for q in load_queries(QUERY_SETS[name])]
+    return out + EXTRA_QUERIES
+
+
+def write_synthetic(db: str, n: int, seed: int) -> float:
+    """Synthetic articles inserted as canonical documents (no reader, no normaliser: they are generated
+    clean); returns the seconds it took."""
+    from synthetic_corpus import iter_synthetic
+
+    from autointel.normalize.canonical import content_hash
+    from autointel.store import open_store
+
+    store = open_store(db)
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    t0 = time.perf_counter()
+    store.begin()
+    batch = []
+    for k, a in enumerate(iter_synthetic(n, seed=seed), 1):
+        published = f"{a['published']}T08:00:00+00:00"
+        batch.append((f"syn{k:07d}", f"synthetic:{a['id']}", "ok", "synthetic", a["outlet"], a["title"], a["title"],
+                      published, published, "simplified", a["text"], "[]", content_hash(a["text"]), now, now))
+        if len(batch) >= 5000:
+            _insert(store, batch)
+            batch = []
+            if k % 100_000 == 0:
+                print(f"  {k} written, {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    _insert(store, batch)
+    store.commit()
+    store.close()
+    return time.perf_counter() - t0
+
+
+def _insert(store, rows) -> None:
+    store.conn.executemany(
+        "INSERT OR IGNORE INTO documents (id, source_key, status, reader, outlet, title, original_title, published_at,"
+        " published_utc, script, canonical, offsets, content_hash, ingested_at, updated_at)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+
+
+def du(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--synthetic", type=int, default=0, help="first write N synthetic articles into --db")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--no-rebuild", action="store_true", help="measure queries on the existing index only")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+
+    from autointel.search.index import index_path
+    from autointel.search.service import open_engine, update_index
+    from autointel.store import open_store
+
+    report: dict = {"db": args.db, "machine": machine()}
+    if args.synthetic:
+        if Path(args.db).exists():
+            sys.exit(f"{args.db} exists; the synthetic corpus goes into a fresh database")
+        report["synthetic_write_seconds"] = round(write_synthetic(args.db, args.synthetic, args.seed), 1)
+    store = open_store(args.db)
+    docs = store.conn.execute("SELECT count(*) FROM documents WHERE status = 'ok'").fetchone()[0]
+    chars = store.conn.execute("SELECT sum(length(canonical)) FROM documents WHERE status = 'ok'").fetchone()[0]
+    report.update(documents=docs, mean_chars=round(chars / max(docs, 1)))
+    if not args.no_rebuild:
+        t0 = time.perf_counter()
+        n = update_index(store, rebuild=True)
+        secs = time.perf_counter() - t0
+        report.update(index_build_seconds=round(secs, 1), index_build_docs_per_s=round(n / secs),
+                      index_build_chars_per_s=round(chars / secs))
+    report["index_bytes"] = du(index_path(args.db))
+    report["rss_after_build_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+    os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core for the latency figures
+    engine = open_engine(store, sync=False)
+    qs = queries()
+    for q in qs:  # warm-up: caches, page cache, lazily built tables
+        engine.search(q)
+    times = []
+    for _ in range(args.rounds):
+        for q in qs:
+            t0 = time.perf_counter()
+            engine.search(q)
+            times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    report.update(queries=len(qs), runs=len(times), latency_ms_p50=round(statistics.median(times), 2),
+                  latency_ms_p95=round(times[int(len(times) * 0.95) - 1], 2), latency_ms_max=round(times[-1], 2),
+                  peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        for k, v in report.items():
+            print(f"{k:>26}: {v}")
+    return 0
+
+
+def machine() -> str:
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        name = next((ln.split(":", 1)[1].strip() for ln in out.splitlines() if ln.startswith("Model name")), "?")
+    except OSError:
+        name = "?"
+    return f"{name}, {os.cpu_count()} cores, Python {sys.version.split()[0]}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
