@@ -197,3 +197,50 @@ def test_trigger_inside_a_name_and_places_do_not_answer(linker):
 def test_a_party_stating_its_own_plan_confirms_it(linker):
     [c] = claims_of(linker, "按照此前小米集团规划，小米首款车型预计在2024年上半年量产。")
     assert (c.type, c.status, c.attribution) == ("product_launch", "confirmed", "小米集团")
+
+
+def test_benchmarks_are_not_facts(linker):
+    text = "对于特斯拉而言，最核心的是100美元/kWh的成本奇点。特斯拉电池成本为120美元/kWh。"
+    assert [f.value for f in facts_of(linker, text, date(2025, 12, 30))] == [120]
+
+
+def test_place_figures_of_a_company_and_shares_after_a_place(linker):
+    text = "从特斯拉在中国、美国和欧洲的 1～11 月累计销量来看，中国减少 4%，美国减少 5%。"
+    got = [(f.subject, f.scope, f.value, f.period) for f in facts_of(linker, text, date(2025, 1, 4))]
+    assert got == [("特斯拉", "中国", 4, "2024-01..2024-11"), ("特斯拉", "美国", 5, "2024-01..2024-11")]
+    text = "特斯拉 2024 年销量降至 178 万辆。中国约占全球销量的 5 成。"
+    share = facts_of(linker, text, date(2025, 1, 4))[-1]
+    assert (share.subject, share.metric, share.value, share.scope) == ("特斯拉", "market_share", 50, "中国")
+
+
+def test_cumulative_levels_are_as_of_the_period_end(linker):
+    text = "哪吒汽车到2019年12月已实现产量10000台。"
+    [f] = facts_of(linker, text, date(2021, 8, 23))
+    assert (f.period, f.value, f.unit) == ("..2019-12-31", 10000, "vehicle")
+
+
+def test_figure_over_a_stated_duration_has_no_calendar_period(linker):
+    [f] = facts_of(linker, "2025年，新款蔚来ES8百天交付4万辆。", date(2026, 1, 5))
+    assert (f.metric, f.value, f.period) == ("deliveries", 40000, None)
+
+
+def test_names_in_book_titles_and_places_before_market_are_not_subjects(linker):
+    text = "根据《2025-2030年中国交通投资报告》显示，2024年全球交通基础设施投资规模已达到2.8兆美元。"
+    [f] = facts_of(linker, text, date(2025, 12, 30))
+    assert (f.subject, f.metric, f.value, f.unit, f.period) == ("全球", "investment", 2.8e12, "USD", "2024")
+    text = "保时捷宣布，在缩减中国市场销售网点的基础上，计划2026年将网点数量缩减至80家左右。"
+    [f] = facts_of(linker, text, date(2025, 12, 28))
+    assert (f.subject, f.metric, f.value, f.period) == ("保时捷", "stores", 80, "2026")
+
+
+def test_forecast_year_is_not_carried_to_later_sentences(linker):
+    text = "比亚迪 2024 年销量达到 427 万辆。2025 年销量有望突破 500 万辆。比亚迪海外销量达到 41 万辆。"
+    got = [(f.metric, f.value, f.period) for f in facts_of(linker, text, date(2025, 1, 3))]
+    assert got[-1] == ("exports", 410_000, "2024")
+
+
+def test_respectively_list_ends_where_a_new_figure_starts(linker):
+    text = "据中汽协数据，今年1—11月，新能源汽车产销分别完成1490.7万辆和1478.0万辆，同比分别增长31.4%和31.2%，新能源汽车新车销量达到汽车新车总销量的47.5%。"
+    got = [(f.metric, f.value) for f in facts_of(linker, text, date(2025, 12, 28))]
+    assert got == [("production", 14_907_000), ("sales", 14_780_000), ("production", 31.4), ("sales", 31.2),
+                   ("penetration", 47.5)]

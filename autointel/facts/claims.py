@@ -45,6 +45,7 @@ class ClaimRules:
     trigger_pattern: re.Pattern  # every trigger, longest first
     trigger_types: dict[str, list[tuple[str, int]]]  # trigger -> (type, minimum participants), in file order
     status: tuple[tuple[str, tuple[str, ...]], ...]
+    status_patterns: tuple[tuple[str, re.Pattern], ...]  # one alternation per status, in rank order
     sources: tuple[str, ...]
     speech: tuple[str, ...]
 
@@ -60,7 +61,10 @@ def rules() -> ClaimRules:
         for t in triggers:
             by_trigger.setdefault(t, []).append((ctype, minimum))
     pattern = re.compile("|".join(re.escape(t) for t in sorted(by_trigger, key=len, reverse=True)))
-    return ClaimRules(types, pattern, by_trigger, tuple((st, tuple(data["status"][st])) for st in order), tuple(data["sources"]),
+    status = tuple((st, tuple(data["status"][st])) for st in order)
+    patterns = tuple((st, re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))))
+                     for st, words in status)
+    return ClaimRules(types, pattern, by_trigger, status, patterns, tuple(data["sources"]),
                       tuple(data["speech"]))
 
 
@@ -126,14 +130,17 @@ _ALL_OF_THEM = re.compile(r"这些|一一|均被|都被|全部|上述")
 
 def _parts(text: str, s_start: int, s_end: int) -> list[tuple[int, int]]:
     cuts = [m.end() for m in _TURN.finditer(text, s_start, s_end)]
+    if not cuts:
+        return [(s_start, s_end)]
     bounds = [s_start, *cuts, s_end]
     return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
 
 
 def _status(part: str, r: "ClaimRules") -> str | None:
-    if _NO_COMMENT.search(part) and not any(w in part for w in r.status[0][1]):
+    found = [st for st, rx in r.status_patterns if rx.search(part)]
+    if _NO_COMMENT.search(part) and "denied" not in found:
         return "no_comment"
-    return next((st for st, words in r.status if any(w in part for w in words)), None)
+    return found[0] if found else None
 
 
 def _answered(previous: list[Claim], this_sentence: list[Claim], part: str, status: str, mentions: list,

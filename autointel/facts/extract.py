@@ -136,7 +136,7 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
     for s_start, s_end in spans:
         if s_start == 0 or text[s_start - 1] == "\n":
             previous, last_group, paragraph = None, [], []
-        periods = _SentencePeriods(text, s_start, s_end, published, list(paragraph))
+        periods = _SentencePeriods(text, s_start, s_end, published, paragraph, len(paragraph))
         paragraph.append(periods)
         if s_start == 0 or opening and paragraph[0] is opening[0]:
             opening.append(periods)
@@ -168,8 +168,14 @@ def _respectively(text: str, s_start: int, found: list[Fact], linked: list, kb,
     groups: dict[int, list[int]] = {}
     for i, f in enumerate(found):
         at = text.rfind("分别", s_start, f.start)
-        if at >= 0:
-            groups.setdefault(at, []).append(i)
+        if at < 0:
+            continue
+        members = groups.setdefault(at, [])
+        # the list is the run of figures of one kind after 分别: "…分别增长31.4%和31.2%，…总销量的47.5%"
+        # ends before the 47.5%, a level with a cue of its own
+        if not members or (found[members[-1]].unit, found[members[-1]].basis) == (f.unit, f.basis) \
+                and len(text[found[members[-1]].end:f.start].strip()) <= 3:  # "，", "和", "、", " 及 "
+            members.append(i)
     for at, members in groups.items():
         if len(members) < 2:
             continue
@@ -196,12 +202,15 @@ def _respectively(text: str, s_start: int, found: list[Fact], linked: list, kb,
 
 _GAP_BEFORE = re.compile(r"(?:差距|差额|缺口|领先|落后|相差|差)[^，,。；]{0,8}$")
 _GAP_AFTER = re.compile(r"(?:的)?(?:差距|缺口|差额)")
+_BENCHMARK_AFTER = re.compile(r"[”\"]?(?:的)?[^，,。；]{0,6}?(?:奇点|拐点|平衡点|门槛|理想线|临界点|成本点|价格带|效应)")
 
 
 def _is_gap(text: str, q: Quantity, clause_start: int) -> bool:
     """"与比亚迪的差距已缩小至 2.4 万辆", "领先中企约800万辆", "近9个百分点的缺口": a difference between
-    two figures, derived from them, not a figure of its own."""
-    return bool(_GAP_BEFORE.search(text, clause_start, q.start) or _GAP_AFTER.match(text, q.end))
+    two figures, derived from them, not a figure of its own. "100美元/kWh的成本奇点", "3万美元效应": a
+    benchmark the text discusses, not a figure anyone reported."""
+    return bool(_GAP_BEFORE.search(text, clause_start, q.start) or _GAP_AFTER.match(text, q.end)
+                or _BENCHMARK_AFTER.match(text, q.end))
 
 
 def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, linked: list, kb,
@@ -230,7 +239,8 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
         return None
     if q.unit not in vocab.units[metric] and not percent:
         return None
-    if metric == "market_share" and cue_at is not None and _ELECTRIFIED.search(text, max(s_start, cue_at - 12), cue_at):
+    if metric == "market_share" and cue_at is not None and _ELECTRIFIED.search(
+            text, max(_clause_start(text, s_start, cue_at), cue_at - 20), cue_at):
         metric = "penetration"  # "纯电动车占比16.4%": the share of a drive type in a market, not a company's share
     own = _subject_in(linked, kb, clause_start, q.start, text)
     if follows and own[0] is None and previous.sentence_start != s_start:
@@ -240,6 +250,8 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
         subject_id, subject = own if own[0] else (previous.subject_id, previous.subject)
         scope = previous.scope if not own[0] else _scope(text, linked, kb, s_start, q.start, q.start, own[0], vocab)
         period = _period(periods, q.start, metric) if own[0] else _period_of(previous)
+        if own[0] and period[0] is None:
+            period = _period_of(previous)  # "截至8月26日，北京汽车大涨30.5%。北汽蓝谷上涨了近10%。"
     else:
         anchor = min(cue_at, q.start) if cue_at is not None else q.start
         subject_id, subject = own if own[0] else _subject(linked, kb, s_start, anchor, previous, text, q.start,
@@ -248,8 +260,18 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
             return None
         scope = _scope(text, linked, kb, s_start, anchor, q.start, subject_id, vocab)
         period = _period(periods, q.start, metric)
+    if kb.entities.get(subject_id or "") is not None and kb.entities[subject_id].type == "place":
+        # "从特斯拉在中国、美国和欧洲的累计销量来看，…中国减少 4%", "中国约占全球销量的 5 成": the place is
+        # where the company's figure falls, the company is the subject
+        owner = _owner_of_place(text, linked, kb, s_start, q.start, subject_id, previous)
+        if owner is not None:
+            scope, (subject_id, subject) = subject, owner
+    if basis == "level" and period[0] and _CUMULATIVE.search(text, max(s_start, q.start - 30), q.start):
+        period = _as_of(period)  # "到2019年12月已实现产量10000台": all made until then
     label, p_start, p_end = period
     unit = q.unit
+    if unit == "vehicle" and metric == "ownership" and _PER_THOUSAND.search(text, s_start, q.start):
+        unit = "per_1000_people"  # "人均(每千人)保有量从467辆增长至…": vehicles per 1000 people
     if unit == "unit" and metric in _VEHICLE_METRICS and _makes_vehicles(kb, subject_id) \
             and not _NOT_VEHICLES.search(text, s_start, s_end):
         unit = "vehicle"  # "哪吒汽车产量10000台": 台 counts cars when a carmaker makes or sells them
@@ -258,6 +280,7 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
                 q.start, q.end, s_start, s_end, q.text)
 
 
+_PER_THOUSAND = re.compile(r"每千人|千人")
 _ELECTRIFIED = re.compile(r"新能源|电动|纯电|插电|插混|混动|增程")
 _VEHICLE_METRICS = frozenset({"production", "sales", "deliveries", "exports", "orders", "registrations"})
 _NOT_VEHICLES = re.compile(r"机器人|电机|电池|芯片|手机|充电桩|充电站|换电站|设备|服务器|发动机|变速箱|零部件")
@@ -267,6 +290,36 @@ _VEHICLE_MAKERS = frozenset({"automaker", "brand", "model", "group"})
 def _makes_vehicles(kb, subject_id: str | None) -> bool:
     e = kb.entities.get(subject_id or "")
     return e is not None and e.type in _VEHICLE_MAKERS
+
+
+_CUMULATIVE = re.compile(r"(?:^|[^\w])(?:到|截止到|截至)[^，,。；]{0,12}(?:已|达到|实现)|已完成|已实现|累计")
+_SHARE_AFTER_PLACE = re.compile(r"(?:约|大约|则)?占")
+
+
+def _as_of(period: tuple[str | None, date | None, date | None]) -> tuple[str | None, date | None, date | None]:
+    label, _start, end = period
+    if end is None or label.startswith("..") or ".." in label:
+        return period
+    return f"..{end.isoformat()}", None, end
+
+
+def _owner_of_place(text: str, linked: list, kb, s_start: int, q_start: int, place_id: str,
+                    previous: Fact | None) -> tuple[str, str] | None:
+    at = [m for m in linked if s_start <= m.start < q_start and m.entity_id == place_id]
+    if not at:
+        return None
+    place = at[-1]
+    for m in linked:
+        if m.start >= place.start or m.start < s_start:
+            continue
+        e = kb.entities[m.entity_id]
+        if e.type != "place" and text.startswith("在", m.end) and any(
+                x.entity_id == place_id and m.end < x.start <= m.end + 16 for x in linked):
+            return m.entity_id, e.name
+    if previous is not None and previous.subject_id and _SHARE_AFTER_PLACE.match(text, place.end) \
+            and kb.entities.get(previous.subject_id) and kb.entities[previous.subject_id].type != "place":
+        return previous.subject_id, previous.subject
+    return None
 
 
 def _clause_end(text: str, pos: int, s_end: int) -> int:
@@ -306,6 +359,9 @@ def _metric(text: str, s_start: int, clause_start: int, clause_end: int, q: Quan
     linked name (日产销售: 日产 is the company) is no cue."""
     found = _last_cue(text, clause_start, q.start, q, vocab, names)
     if found:
+        share = text.find("占", clause_start, found[1]) if q.unit == "percent" else -1
+        if share >= 0 and found[0] != "market_share":
+            return "market_share", share  # "中国约占全球销量的 5 成": 销量 is what the share is of
         return found
     # after the figure the head noun comes last: "一倍的销售网点" is about 网点, not 销售
     after = [m for m in _cues(vocab, text, q.end, min(clause_end, q.end + 10), names)
@@ -361,13 +417,14 @@ def _subject_in(linked: list, kb, lo: int, hi: int, text: str = "") -> tuple[str
     """The subject named in [lo, hi): its last company, else its first place; never the source of the
     figure (据西部证券研报, 乘联会数据显示)."""
     inside = [m for m in linked if lo <= m.start and m.end <= hi and kb.entities[m.entity_id].type not in SOURCE_TYPES
-              and not (text and _is_source(text, m))]
+              and not (text and (_is_source(text, m) or _in_title(text, m)))]
     # the entity nearest before the figure, unless it is a place named as where it happened (比亚迪在欧洲
     # 交付: 欧洲 is the scope)
     chosen = None
     for m in reversed(inside):
-        if kb.entities[m.entity_id].type == "place" and text and _LOCATIVE.search(text[max(0, m.start - 2):m.start]):
-            continue
+        if kb.entities[m.entity_id].type == "place" and text and (
+                _LOCATIVE.search(text[max(0, m.start - 2):m.start]) or text.startswith(_MARKET_AFTER, m.end)):
+            continue  # "在欧洲交付", "缩减中国市场销售网点": where, not who
         chosen = m
         break
     if chosen is None:
@@ -389,6 +446,10 @@ def _subject(linked: list, kb, s_start: int, anchor: int, previous: Fact | None,
     if found[0] is not None:
         return found
     end = q_start if q_start is not None else anchor
+    where = _subject_in([m for m in linked if kb.entities[m.entity_id].type == "place"
+                         and not _in_title(text, m)], kb, s_start, end, "")
+    if where[0] is not None and previous is None:
+        return where  # "在美国,这通常指的是价格在2万—3万美元": nothing but the place is named
     if _WORLD.search(text, s_start, end):
         return None, WORLD  # no entity stands for the world: the subject is the word itself
     if _NATIONAL.search(text, s_start, end) and "place-china" in kb.entities:
@@ -400,6 +461,15 @@ def _subject(linked: list, kb, s_start: int, anchor: int, previous: Fact | None,
     if national and "place-china" in kb.entities:
         return "place-china", kb.entities["place-china"].name
     return None, None
+
+
+_MARKET_AFTER = ("市场", "地区", "区域")
+
+
+def _in_title(text: str, m) -> bool:
+    """Is the mention inside a 《title》 (《2025-2030年中国交通投资…报告》): a name in a title is no subject."""
+    opened = text.rfind("《", max(0, m.start - 40), m.start)
+    return opened >= 0 and text.find("》", opened, m.start) < 0
 
 
 def _about_china(text: str, linked: list, kb) -> bool:
@@ -459,12 +529,17 @@ class _SentencePeriods:
     (kept apart in ``compared``); "????" means no year was resolved."""
 
     def __init__(self, text: str, s_start: int, s_end: int, published: date | None,
-                 earlier: "list[_SentencePeriods]"):
+                 paragraph: "list[_SentencePeriods]", index: int):
         self.args = (text, s_start, s_end, published)
         self.found: list[Period] | None = None
         self.compared: list[Period] = []
-        self.earlier = earlier  # the paragraph's sentences before this one, nearest last
+        self.paragraph, self.index = paragraph, index  # the paragraph's sentences; this one's place in it
         self.lede = None  # callable: the document's opening period
+
+    def forecast(self) -> bool:
+        """"2025 年销量有望突破 500 万辆": a forecast's year is not the period of the figures after it."""
+        text, s_start, s_end, _ = self.args
+        return bool(_FORECAST.search(text, s_start, s_end))
 
     def compared_now(self) -> list[Period]:
         self.get()
@@ -473,9 +548,9 @@ class _SentencePeriods:
     def context(self) -> Period | None:
         """The last period named in the paragraph before this sentence: a figure whose own sentence
         names none took it from there. Only within the paragraph: a new paragraph starts a new topic."""
-        for sentence in reversed(self.earlier):
+        for sentence in reversed(self.paragraph[:self.index]):
             found = sentence.get()
-            if found:
+            if found and not sentence.forecast():
                 return found[-1]
         return self.lede() if self.lede else None
 
@@ -498,7 +573,9 @@ def _is_comparison(text: str, p: Period) -> bool:
 
 
 _COMPARED_BEFORE = ("比", "较", "与", "相比", "同")
-_COMPARED_AFTER = ("相比", "持平", "同期")
+_COMPARED_AFTER = ("相比", "持平")
+_DURATION = re.compile(r"(?<![前近])(?:[一二两三四五六七八九十百千\d]+|半)(?:天|日内|周|个月|年之内|年内)(?!份)")
+_FORECAST = re.compile(r"有望|预计|预期|将会|计划|目标|预测")
 
 
 def _period(periods: _SentencePeriods, pos: int, metric: str) -> tuple[str | None, date | None, date | None]:
@@ -507,6 +584,8 @@ def _period(periods: _SentencePeriods, pos: int, metric: str) -> tuple[str | Non
     328,272 台。…比亚迪配套 75579 台". A price, a headcount or a capacity is a level at a time, not a
     flow, and does not take a period from elsewhere."""
     s_periods = periods.get()
+    if _DURATION.search(periods.args[0], max(periods.args[1], pos - 8), pos):
+        return None, None, None  # "百天交付4万辆", "一年之内就净增了一倍": over that stretch, not a calendar period
     before = [p for p in s_periods if p.char_end <= pos]
     p = before[-1] if before else (s_periods[0] if s_periods else None)
     if p is None and metric in FLOW_METRICS:
