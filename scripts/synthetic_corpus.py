@@ -112,7 +112,7 @@ def _iter_shared_texts(shared: Path) -> Iterator[str]:
 
 
 # Bump when sentence extraction changes: cached pools of an older version are rebuilt.
-POOL_VERSION = 1
+POOL_VERSION = 2
 
 
 def _cache_path(shared: Path) -> Path:
@@ -134,13 +134,16 @@ def load_pool(shared: Path = DEFAULT_SHARED, *, cache: bool = True) -> SentenceP
     cached = _cache_path(shared) if cache else None
     if cached is not None and cached.exists():
         with open(cached, "rb") as f:
-            return pickle.load(f)
+            return SentencePool(**pickle.load(f))
     pool = _build_pool(shared)
     if cached is not None:
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
         with open(tmp, "wb") as f:
-            pickle.dump(pool, f, protocol=pickle.HIGHEST_PROTOCOL)
+            # Plain fields, not the dataclass: the class lives in __main__ when this runs as a script.
+            fields = {"sentences": pool.sentences, "lengths": pool.lengths, "titles": pool.titles,
+                      "outlets": pool.outlets}
+            pickle.dump(fields, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, cached)  # atomic: concurrent builders never read half a file
     return pool
 

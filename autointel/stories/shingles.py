@@ -1,0 +1,118 @@
+"""Canonical text -> hashed character shingles, vectorised over code points.
+
+Why characters and not words: Chinese has no spaces, and segmenting 1M articles would cost more than the
+whole deduplication. Why fold first: reposts differ in spacing, paragraph breaks, full/half-width
+punctuation and Latin case; none of that says whether two texts are the same article, so the shingles are
+taken over letters and digits only (NFKC, casefolded), everything else dropped. Traditional/Simplified needs
+no handling here: canonical text is already Simplified.
+"""
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from typing import Sequence
+
+import numpy as np
+
+_SEPARATOR = "\x00"  # joins a batch of texts; folds to "dropped", marks document boundaries
+_PRIME = np.uint64(0x100000001B3)  # FNV-64 prime: the polynomial combining a shingle's code points
+_MIX = np.uint64(0xBF58476D1CE4E5B9)  # splitmix64 multiplier
+
+
+@lru_cache(maxsize=1)
+def fold_table() -> np.ndarray:
+    """For each UTF-16 code unit: the folded character, or 0 when the character is dropped (uint16).
+
+    NFKC then casefold (full-width Ａ１ -> a1); dropped: separators, punctuation, symbols, control and format
+    characters (categories Z*, P*, S*, C*) -- and surrogates, so characters outside the BMP (emoji, rare CJK
+    extension B) are dropped too: a price paid for working on 16-bit units, which halves memory traffic.
+    """
+    table = np.zeros(0x10000, dtype=np.uint16)
+    for cp in range(0x10000):
+        ch = chr(cp)
+        folded = unicodedata.normalize("NFKC", ch).casefold()
+        if len(folded) != 1 or ord(folded) > 0xFFFF:
+            folded = ch
+        if unicodedata.category(folded)[0] in "ZPSC":
+            continue
+        table[cp] = ord(folded)
+    return table
+
+
+def _units(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-16-le"), dtype=np.uint16)
+
+
+def fold(text: str) -> np.ndarray:
+    """The folded characters of one text (uint16)."""
+    folded = fold_table()[_units(text)]
+    return folded[folded != 0]
+
+
+def _window_hashes(arr: np.ndarray, k: int, seed: int) -> np.ndarray:
+    """64-bit hash of every k-long window of arr (len(arr) - k + 1 values).
+
+    A polynomial over the code points, then one multiply-xorshift so that the top bits (the MinHash bin) and
+    the low 32 bits (the value) both depend on every character of the window.
+    """
+    n = len(arr) - k + 1
+    h = np.full(n, np.uint64(seed), dtype=np.uint64)
+    wide = arr.astype(np.uint64)
+    for j in range(k):
+        h *= _PRIME
+        h += wide[j:j + n]
+    h *= _MIX
+    h ^= h >> np.uint64(29)
+    return h
+
+
+def shingle_hashes(text: str, k: int, seed: int) -> np.ndarray:
+    """All shingle hashes of one text, in order, repeats kept (uint64)."""
+    arr = fold(text)
+    if len(arr) < k:
+        return np.empty(0, dtype=np.uint64)
+    return _window_hashes(arr, k, seed)
+
+
+def shingle_set(text: str, k: int, seed: int) -> np.ndarray:
+    """The distinct shingle hashes of one text, sorted (for exact Jaccard/containment)."""
+    return np.unique(shingle_hashes(text, k, seed))
+
+
+def shingle_batch(texts: Sequence[str], k: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shingles of several texts at once: (hashes uint64, text index int32 per hash, count per text).
+
+    One encode and a handful of array operations per batch: per-text NumPy calls would cost more than the
+    hashing itself on short articles. Callers keep batches near ``BATCH_CHARS`` so the arrays stay in cache
+    (measured: 4.5x faster than one 5M-character batch).
+    """
+    if not texts:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
+    joined = _SEPARATOR.join(t.replace(_SEPARATOR, "") if _SEPARATOR in t else t for t in texts)
+    units = _units(joined)
+    doc_of = np.cumsum(units == 0, dtype=np.int32)
+    folded = fold_table()[units]
+    keep = folded != 0
+    arr, doc_of = folded[keep], doc_of[keep]
+    if len(arr) < k:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int32), np.zeros(len(texts), dtype=np.int64)
+    hashes = _window_hashes(arr, k, seed)
+    n = len(hashes)
+    same_doc = doc_of[:n] == doc_of[k - 1:]  # a window must not span two texts
+    hashes, docs = hashes[same_doc], doc_of[:n][same_doc]
+    return hashes, docs, np.bincount(docs, minlength=len(texts))
+
+
+BATCH_CHARS = 1 << 16
+
+
+def batches(lengths: Sequence[int], budget: int = BATCH_CHARS):
+    """(start, stop) ranges of consecutive texts holding about ``budget`` characters each."""
+    start, total = 0, 0
+    for i, n in enumerate(lengths):
+        total += n
+        if total >= budget:
+            yield start, i + 1
+            start, total = i + 1, 0
+    if start < len(lengths):
+        yield start, len(lengths)
