@@ -15,7 +15,7 @@ import tantivy
 
 from autointel.errors import AutointelError
 
-SEARCH_VERSION = "4"  # bump when the schema or the segmentation changes: the index is then rebuilt
+SEARCH_VERSION = "6"  # bump when the schema or the segmentation changes: the index is then rebuilt
 ANALYZER = "zh_tokens"
 TEXT_FIELDS = ("title", "body")
 KEYWORD_FIELDS = ("entities", "topics", "outlet", "month", "metrics")
@@ -58,10 +58,9 @@ def build_schema() -> tantivy.Schema:
 
 
 def _analyzer() -> tantivy.TextAnalyzer:
-    # Letters and digits between the segmenter's spaces; punctuation and symbols never become terms.
-    # (tantivy's alphanum_only filter would drop every Chinese token: it keeps ASCII only.)
-    # A decimal number stays one term (352.1 is not 352 and 1).
-    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(r"\p{Nd}+(?:\.\p{Nd}+)+|[\p{L}\p{N}\p{M}]+"))
+    # The segmenter already left only words between spaces (punctuation blanked, decimals kept whole);
+    # tantivy's alphanum_only filter would drop every Chinese token (it keeps ASCII only).
+    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
             .filter(tantivy.Filter.remove_long(40))
             .filter(tantivy.Filter.lowercase())
             .build())
@@ -99,7 +98,7 @@ class SearchIndex:
     def writer(self):
         if self._writer is None:
             try:
-                self._writer = self.index.writer(heap_size=96_000_000, num_threads=1)
+                self._writer = self.index.writer(heap_size=128_000_000, num_threads=2)
             except ValueError as e:
                 raise SearchError("E601", f"{self.path}: {e}")
         return self._writer

@@ -28,6 +28,7 @@ from autointel.search.segment import Segmenter
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+_DECIMAL_TERM = re.compile(r"(?<=\d)点(?=\d)")
 _LATIN_WORD = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-+&']*$")
 FILTER_KEYS = ("entity", "topic", "outlet", "metric", "since", "until")
 STOPWORDS = frozenset("""
@@ -224,7 +225,7 @@ class QueryParser:
                     for token in self.seg.query_words(simplified):
                         if token.lower() in STOPWORDS:
                             continue
-                        t = self._expand(token, latin=not _HAN.search(token))
+                        t = self._expand(token, latin=not _HAN.search(token), atomic=True)
                         if t:
                             t.negated, t.required = negated, required
                             out.append(t)
@@ -250,12 +251,17 @@ class QueryParser:
                 return n
         return 1
 
-    def _expand(self, word: str, *, latin: bool, typed: str | None = None) -> Group | None:
+    def _expand(self, word: str, *, latin: bool, typed: str | None = None, atomic: bool = False) -> Group | None:
+        """``atomic``: the word is already one index term (it came out of the segmenter)."""
         key = word.lower() if latin else word
         if latin and key in STOPWORDS:
             return None
-        g = Group(label=typed or word)
-        surfaces: list[str] = [] if latin and key in self.glossary.english else [word]
+        shown = _DECIMAL_TERM.sub(".", word)  # 352点1 is the term, 352.1 what the text says
+        g = Group(label=typed or shown)
+        if atomic:
+            g.alternatives.append([word.lower()])
+            g.surfaces.append(shown)
+        surfaces: list[str] = [] if (latin and key in self.glossary.english) or atomic else [word]
         nickname = self._nicknames.get(lookup_key(word))
         entities = [e.id for e in self.kb.find(word)] if not nickname else list(nickname.expands)
         for eid in entities:

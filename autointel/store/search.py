@@ -28,11 +28,21 @@ def pending_count(conn: sqlite3.Connection) -> int:
                         "WHERE s.document_id IS NULL AND d.status = 'ok'").fetchone()[0]
 
 
-def documents_to_index(conn: sqlite3.Connection) -> Iterator[sqlite3.Row]:
-    yield from conn.execute(
-        "SELECT d.rowid AS rowid, d.id, d.title, d.canonical, d.outlet, d.published_utc FROM documents d "
-        "LEFT JOIN search_sync s ON s.document_id = d.id WHERE s.document_id IS NULL AND d.status = 'ok' "
-        "ORDER BY d.rowid")
+def pending_rowids(conn: sqlite3.Connection) -> list[int]:
+    """Documents the index does not hold in their current form, in rowid order."""
+    return [r[0] for r in conn.execute(
+        "SELECT d.rowid FROM documents d LEFT JOIN search_sync s ON s.document_id = d.id "
+        "WHERE s.document_id IS NULL AND d.status = 'ok' ORDER BY d.rowid")]
+
+
+def rows_to_index(conn: sqlite3.Connection, rowids: list[int]) -> list[sqlite3.Row]:
+    out = []
+    for i in range(0, len(rowids), 900):  # SQLite's default limit on bound parameters is 999
+        part = rowids[i:i + 900]
+        marks = ",".join("?" * len(part))
+        out += conn.execute(f"SELECT rowid AS rowid, id, title, canonical, outlet, published_utc FROM documents "
+                            f"WHERE rowid IN ({marks})", part).fetchall()
+    return out
 
 
 def stale_rowids(conn: sqlite3.Connection) -> list[int]:
@@ -45,26 +55,23 @@ def _has_table(conn: sqlite3.Connection, name: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
 
 
-class KeywordReader:
-    """Per-document keyword fields: entity ids (one per mention), topics, fact metrics."""
-
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
-        self.has_topics = _has_table(conn, "document_topics")
-
-    def entities(self, document_id: str) -> list[str]:
-        return [r[0] for r in self.conn.execute(
-            "SELECT entity_id FROM mentions WHERE document_id = ? AND entity_id IS NOT NULL", (document_id,))]
-
-    def topics(self, document_id: str) -> list[str]:
-        if not self.has_topics:
-            return []
-        return [r[0] for r in self.conn.execute("SELECT topic FROM document_topics WHERE document_id = ?",
-                                                (document_id,))]
-
-    def metrics(self, document_id: str) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT DISTINCT metric FROM facts WHERE document_id = ?",
-                                                (document_id,))]
+def keywords_of(conn: sqlite3.Connection, doc_ids: list[str]) -> dict[str, tuple[list[str], list[str], list[str]]]:
+    """Per document: entity ids (one per mention: term frequency counts), topics, fact metrics."""
+    out: dict[str, tuple[list[str], list[str], list[str]]] = {d: ([], [], []) for d in doc_ids}
+    has_topics = _has_table(conn, "document_topics")
+    for i in range(0, len(doc_ids), 900):
+        part = doc_ids[i:i + 900]
+        marks = ",".join("?" * len(part))
+        for d, e in conn.execute(f"SELECT document_id, entity_id FROM mentions WHERE document_id IN ({marks}) "
+                                 f"AND entity_id IS NOT NULL", part):
+            out[d][0].append(e)
+        if has_topics:
+            for d, t in conn.execute(f"SELECT document_id, topic FROM document_topics WHERE document_id IN ({marks})",
+                                     part):
+                out[d][1].append(t)
+        for d, m in conn.execute(f"SELECT DISTINCT document_id, metric FROM facts WHERE document_id IN ({marks})", part):
+            out[d][2].append(m)
+    return out
 
 
 def day_number(iso: str | None) -> int | None:
@@ -82,6 +89,7 @@ def day_number(iso: str | None) -> int | None:
 def rows_by_rowid(conn: sqlite3.Connection, rowids: list[int]) -> dict[int, sqlite3.Row]:
     if not rowids:
         return {}
+    rowids = rowids[:900]
     marks = ",".join("?" * len(rowids))
     rows = conn.execute(f"SELECT rowid AS rowid, id, title, original_title, outlet, published_at, published_utc, url, "
                         f"path, script FROM documents WHERE rowid IN ({marks}) AND status = 'ok'", rowids)
