@@ -244,3 +244,23 @@ def test_respectively_list_ends_where_a_new_figure_starts(linker):
     got = [(f.metric, f.value) for f in facts_of(linker, text, date(2025, 12, 28))]
     assert got == [("production", 14_907_000), ("sales", 14_780_000), ("production", 31.4), ("sales", 31.2),
                    ("penetration", 47.5)]
+
+
+def test_world_in_the_figures_clause_beats_a_place_but_not_a_company(linker):
+    text = "图:中国新能源车出口趋势,2024年全球交通基础设施投资规模已达到2.8万亿美元,2019-2024年复合增长率为5.7%。"
+    got = [(f.subject, f.metric, f.value, f.period) for f in facts_of(linker, text, date(2025, 12, 30))]
+    assert got == [("全球", "investment", 2.8e12, "2024"), ("全球", "investment", 5.7, "2019..2024")]
+    [byd] = facts_of(linker, "比亚迪发布的数据显示，2024 年全球新车销量达到 427 万辆。", date(2025, 1, 3))
+    assert byd.subject == "比亚迪"
+
+
+def test_share_of_staff_stays_headcount_and_team_size_is_headcount(linker):
+    [f] = facts_of(linker, "谷歌的总体裁员约占所有员工的 6%。", date(2023, 1, 31))
+    assert (f.subject, f.metric, f.value) == ("谷歌", "headcount", 6)
+    [f] = facts_of(linker, "小米集团现已组建超过500人的研发团队。", date(2022, 8, 30))
+    assert (f.metric, f.value, f.qualifier) == ("headcount", 500, "over")
+
+
+def test_counted_countries_are_not_cars(linker):
+    text = "特斯拉统计了全球 55 个国家的纯电动汽车销量。"
+    assert facts_of(linker, text, date(2024, 12, 7)) == []

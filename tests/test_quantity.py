@@ -178,3 +178,9 @@ def test_short_number_after_wan_is_not_a_remainder():
 
 def test_months_and_a_half_are_a_duration():
     assert [q.unit for q in find_quantities("仅用了3个半月的时间")] == ["month"]
+
+
+def test_chinese_fractions_are_percentages():
+    got = [(q.text, q.value, q.qualifier) for q in find_quantities("电动汽车占到了总销量的逾五分之一，新能源占比仅十分之一。")]
+    assert got == [("逾五分之一", 20.0, "over"), ("十分之一", 10.0, None)]
+    assert [q.value for q in find_quantities("百分之三十")] == [30.0]  # 百分之 stays with the main regex

@@ -28,7 +28,7 @@ from autointel.facts.period import Period, find_periods
 from autointel.facts.quantity import Quantity, find_quantities
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
-_SOURCE_AFTER = ("数据", "研报", "报告", "预计", "预测", "认为", "指出", "统计", "测算", "分析", "发布的")
+_SOURCE_AFTER = ("数据", "研报", "报告", "预计", "预测", "认为", "指出", "统计", "测算", "分析", "发布的", "发文")
 _LOCATIVE = re.compile(r"(?:在|于|赴|向|对|从|到|进入|出口)$")
 _ANY_NUMBER = re.compile(r"[0-9０-９十百千万亿两倍成]")  # 一倍, 八成: numerals with no digit
 _NATIONAL = re.compile(r"全国|我国|国内")
@@ -219,6 +219,8 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
     if _is_gap(text, q, clause_start):
         return None
     clause_end = _clause_end(text, q.end, s_end)
+    if q.unit == "unit" and _PLACES_COUNTED.match(text, q.end):
+        return None  # "全球 55 个国家的纯电动汽车销量": a count of countries, not of cars
     basis, direction = _basis(text[clause_start:q.start], q, vocab)
     if basis == "change" and any(clause_start <= p.char_start < q.start for p in periods.compared_now()):
         basis = "yoy"  # "2024 年销量比 2023 年增长 41%": compared with the year before
@@ -228,11 +230,11 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
     # continues the sentence's previous fact
     follows = previous is not None and (metric is None or (percent and basis != "level" and cue_at is not None
                                                            and cue_at < previous.end))
-    if follows and metric is None and percent and previous.sentence_start != s_start \
-            and _subject_in(linked, kb, s_start, q.start, text)[0] is None:
-        # a percentage with no cue and no subject of its own in a new sentence ("(2025年碳排放比2021年减少
-        # 15%)") measures something the vocabulary does not know; "北汽蓝谷上涨了近10%。" names its subject
-        return None
+    if follows and metric is None and previous.sentence_start != s_start:
+        if percent and _subject_in(linked, kb, s_start, q.start, text)[0] is None:
+            # a percentage with no cue and no subject of its own in a new sentence ("(2025年碳排放比2021年
+            # 减少15%)") measures something the vocabulary does not know; "北汽蓝谷上涨了近10%。" names its subject
+            return None
     if follows and (q.unit in vocab.units[previous.metric] or percent):
         metric = previous.metric
     elif metric is None:
@@ -249,7 +251,8 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
     if follows and metric == previous.metric:
         subject_id, subject = own if own[0] else (previous.subject_id, previous.subject)
         scope = previous.scope if not own[0] else _scope(text, linked, kb, s_start, q.start, q.start, own[0], vocab)
-        period = _period(periods, q.start, metric) if own[0] else _period_of(previous)
+        period = _period(periods, q.start, metric) if own[0] or _has_period_in(periods, clause_start, q.start) \
+            else _period_of(previous)
         if own[0] and period[0] is None:
             period = _period_of(previous)  # "截至8月26日，北京汽车大涨30.5%。北汽蓝谷上涨了近10%。"
     else:
@@ -360,7 +363,7 @@ def _metric(text: str, s_start: int, clause_start: int, clause_end: int, q: Quan
     found = _last_cue(text, clause_start, q.start, q, vocab, names)
     if found:
         share = text.find("占", clause_start, found[1]) if q.unit == "percent" else -1
-        if share >= 0 and found[0] != "market_share":
+        if share >= 0 and found[0] in FLOW_METRICS and found[0] != "market_share":
             return "market_share", share  # "中国约占全球销量的 5 成": 销量 is what the share is of
         return found
     # after the figure the head noun comes last: "一倍的销售网点" is about 网点, not 销售
@@ -416,8 +419,7 @@ def _inside(m: re.Match, names) -> bool:
 def _subject_in(linked: list, kb, lo: int, hi: int, text: str = "") -> tuple[str | None, str | None]:
     """The subject named in [lo, hi): its last company, else its first place; never the source of the
     figure (据西部证券研报, 乘联会数据显示)."""
-    inside = [m for m in linked if lo <= m.start and m.end <= hi and kb.entities[m.entity_id].type not in SOURCE_TYPES
-              and not (text and (_is_source(text, m) or _in_title(text, m)))]
+    inside = _candidates(linked, kb, lo, hi, text)
     # the entity nearest before the figure, unless it is a place named as where it happened (比亚迪在欧洲
     # 交付: 欧洲 is the scope)
     chosen = None
@@ -433,6 +435,20 @@ def _subject_in(linked: list, kb, lo: int, hi: int, text: str = "") -> tuple[str
     return eid, kb.entities[eid].name
 
 
+def _candidates(linked: list, kb, lo: int, hi: int, text: str) -> list:
+    """The mentions in [lo, hi) that may be a figure's subject: not a source (据西部证券研报, 乘联会数据显示,
+    彭博社), not a name inside a 《title》."""
+    return [m for m in linked if lo <= m.start and m.end <= hi and kb.entities[m.entity_id].type not in SOURCE_TYPES
+            and not (text and (_in_title(text, m) or _is_source(text, m, kb.entities[m.entity_id].type in _VEHICLE_MAKERS)))]
+
+
+def _may_own(kb, m, text: str) -> bool:
+    """Could this mention be the owner of a global figure: a company or organisation not quoted as a
+    source (据中研普华, 彭博社) and not in a title. "比亚迪发布的数据显示" is 比亚迪's own figure."""
+    return (kb.entities[m.entity_id].type not in SOURCE_TYPES | {"place"} and not _in_title(text, m)
+            and not _CITED.search(text, max(0, m.start - 4), m.start))
+
+
 def _subject(linked: list, kb, s_start: int, anchor: int, previous: Fact | None, text: str = "",
              q_start: int | None = None, national: bool = False,
              metric: str | None = None) -> tuple[str | None, str | None]:
@@ -440,6 +456,11 @@ def _subject(linked: list, kb, s_start: int, anchor: int, previous: Fact | None,
     figure ("销量排在首位的是特斯拉，达到 43 万辆"); else a place word of the sentence (全球, 全国/我国 ->
     中国); else the subject of the paragraph's previous figure; else, for a document about the Chinese
     market (``national``), 中国: "今年1—11月，新能源汽车产销分别完成…" is a national statistic."""
+    if q_start is not None and _WORLD.search(text, _clause_start(text, s_start, min(anchor, q_start)), q_start) \
+            and not any(_may_own(kb, m, text) for m in linked if s_start <= m.start < q_start):
+        # "图:中国新能源车出口…,2024年全球交通基础设施投资规模已达到2.8万亿美元": 全球 in the figure's own
+        # clause beats a place further back; "比亚迪…2024 年全球新车销量" stays 比亚迪's
+        return None, WORLD
     found = _subject_in(linked, kb, s_start, anchor, text)
     if found[0] is None and q_start is not None and q_start > anchor:
         found = _subject_in(linked, kb, anchor, q_start, text)
@@ -464,6 +485,7 @@ def _subject(linked: list, kb, s_start: int, anchor: int, previous: Fact | None,
 
 
 _MARKET_AFTER = ("市场", "地区", "区域")
+_PLACES_COUNTED = re.compile(r"[ ]?(?:国家|城市|省份|省|地区|市场|个国家)")
 
 
 def _in_title(text: str, m) -> bool:
@@ -495,10 +517,16 @@ def _in_china(kb, eid: str, depth: int = 3) -> bool:
     return any(_in_china(kb, r.target, depth - 1) for r in e.relations if r.rel in ("headquartered_in", "located_in"))
 
 
-def _is_source(text: str, m) -> bool:
-    before = text[max(0, m.start - 3):m.start]
+def _is_source(text: str, m, own_figures: bool = False) -> bool:
+    """据西部证券研报, 来源:乘联会, "MarkLines 统计了": who gives the figure. A carmaker's own data
+    ("比亚迪发布的数据显示") is about itself: with ``own_figures`` only 据/根据/来源 make it a source."""
+    if _CITED.search(text, max(0, m.start - 4), m.start):
+        return True
     after = m.end + 1 if text[m.end:m.end + 1] == " " else m.end  # "MarkLines 统计了"
-    return before.rstrip(" ").endswith(("据", "根据", "援引", "来源:", "来源：", "来源")) or text.startswith(_SOURCE_AFTER, after)
+    return not own_figures and text.startswith(_SOURCE_AFTER, after)
+
+
+_CITED = re.compile(r"(?:据|根据|援引|来源[:：]?) ?$")
 
 
 def _as_subject(kb, eid: str) -> str:
@@ -595,6 +623,10 @@ def _period(periods: _SentencePeriods, pos: int, metric: str) -> tuple[str | Non
 
 def _is_day(p: Period) -> bool:
     return len(p.label) == 10 and ".." not in p.label
+
+
+def _has_period_in(periods: _SentencePeriods, lo: int, hi: int) -> bool:
+    return any(lo <= p.char_start < hi for p in periods.get())
 
 
 def _period_of(f: Fact) -> tuple[str | None, date | None, date | None]:

@@ -172,6 +172,32 @@ _HAS_BIG = re.compile(r"[万亿兆]")
 
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity in ``text``, sorted by start, non-overlapping."""
+    found = _find_quantities(text)
+    if "分之" in text:
+        found = _with_fractions(text, found)
+    return found
+
+
+# "五分之一" = 20 percent, "十分之一" = 10 percent (the numerals are Chinese: 百分之 is handled by the regex)
+_FRACTION = re.compile(r"(?P<pre>逾|超过|近|约|不到|不足)?(?P<d>[一二两三四五六七八九十]{1,2})分之(?P<n>[一二两三四五六七八九])")
+
+
+def _with_fractions(text: str, found: list[Quantity]) -> list[Quantity]:
+    extra = []
+    for m in _FRACTION.finditer(text):
+        if text[max(0, m.start("d") - 1):m.start("d")] == "百" or any(q.start < m.end() and m.start() < q.end for q in found):
+            continue
+        try:
+            value = float(parse_decimal(m.group("n")) / parse_decimal(m.group("d")) * 100)
+        except (ValueError, ZeroDivisionError):
+            continue
+        pre = m.group("pre")
+        extra.append(Quantity(m.start(), m.end(), m.group(), round(value, 4), None, "percent",
+                              _QUALIFIERS[pre] if pre else None, "percent"))
+    return sorted(found + extra, key=lambda q: q.start) if extra else found
+
+
+def _find_quantities(text: str) -> list[Quantity]:
     out: list[Quantity] = []
     urls = [m.span() for m in _URL.finditer(text)] if ("://" in text or "www." in text or "@" in text) else []
     pos = 0
