@@ -15,6 +15,8 @@ from autointel.models import CanonicalArticle, FailedInput, SourceText
 from autointel.normalize.canonical import canonicalize
 from autointel.store import entities as entity_store
 from autointel.store import search as search_store
+from autointel.store import topics as topic_store
+from autointel.store.stories import assign_story
 
 log = logging.getLogger(__name__)
 COMMIT_EVERY = 500  # documents per transaction: bounded loss on a crash, fast bulk loads
@@ -90,8 +92,11 @@ EXTRACTION_VERSION = "1"
 
 
 def analysis_version(linker) -> str:
-    """What a document's entities, facts and claims were derived with: knowledge base + extractors."""
-    return f"{linker.kb.version}.{EXTRACTION_VERSION}"
+    """What a document's entities, facts, claims and topics were derived with: knowledge base, extractors,
+    taxonomy."""
+    from autointel.topics import TAXONOMY_VERSION
+
+    return f"{linker.kb.version}.{EXTRACTION_VERSION}.{TAXONOMY_VERSION}"
 
 
 def link_and_save(store, linker, doc_id: str, canonical: str, runs, title: str | None,
@@ -107,6 +112,7 @@ def link_and_save(store, linker, doc_id: str, canonical: str, runs, title: str |
     search_store.mark_dirty(store.conn, doc_id)  # the index holds its entities: take it again
     analyse_document(store.conn, linker.kb, doc_id, canonical, [m for m in mentions if m.field == "body"],
                      SpanMap(runs or []), published_at, fresh)
+    topic_store.tag_and_save(store.conn, doc_id, title, canonical, mentions, linker.kb, fresh)
     return len(mentions)
 
 
@@ -125,6 +131,24 @@ def refresh_search(store) -> int:
             raise
         log.warning("search index busy, not updated now: %s", e)
         return 0
+
+
+def assign_missing_stories(store) -> int:
+    """Documents stored before stories existed (or by an interrupted run) join their stories."""
+    rows = store.conn.execute("SELECT d.id, d.canonical, d.published_utc FROM documents d LEFT JOIN story_members m "
+                              "ON m.document_id = d.id WHERE m.document_id IS NULL AND d.status = 'ok'").fetchall()
+    if not rows:
+        return 0
+    store.begin()
+    try:
+        for n, row in enumerate(rows, 1):
+            assign_story(store.conn, row["id"], row["canonical"], row["published_utc"])
+            if n % COMMIT_EVERY == 0:
+                store.commit()
+                store.begin()
+    finally:
+        store.commit()
+    return len(rows)
 
 
 def relink(store, linker, *, everything: bool = False,
@@ -165,6 +189,9 @@ def save_items(items: Iterable[CanonicalArticle | FailedInput], store, summary: 
             status = outcome.status
             if status == "updated":
                 search_store.mark_dirty(store.conn, outcome.document_id)
+            if status in ("new", "updated"):
+                utc = item.raw.published_at.astimezone(timezone.utc).isoformat() if item.raw.published_at else None
+                assign_story(store.conn, outcome.document_id, item.canonical, utc)
             if linker is not None and status in ("new", "updated"):
                 published = item.raw.published_at.isoformat() if item.raw.published_at else None
                 link_and_save(store, linker, outcome.document_id, item.canonical, item.offsets, item.title,
@@ -199,6 +226,7 @@ def ingest(inputs: list[str], store, *, forced_format: str | None = None, option
         store.record_run(inputs, started, summary.as_dict())
     finally:
         store.commit()
+    assign_missing_stories(store)
     if search:
         refresh_search(store)
     return summary
