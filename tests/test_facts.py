@@ -264,3 +264,35 @@ def test_share_of_staff_stays_headcount_and_team_size_is_headcount(linker):
 def test_counted_countries_are_not_cars(linker):
     text = "特斯拉统计了全球 55 个国家的纯电动汽车销量。"
     assert facts_of(linker, text, date(2024, 12, 7)) == []
+
+
+def test_since_when_and_the_sources_span_are_not_the_period(linker):
+    [f] = facts_of(linker, "美国政府自去年起对中国制造汽车加征25%关税。", date(2026, 1, 20))
+    assert (f.subject, f.metric, f.period) == ("美国", "tariff", None)
+    text = "根据全球车企发布的2025年前11个月的业绩报告,中国汽车全球销量有望同比增长17%。"
+    [f] = facts_of(linker, text, date(2025, 12, 28))
+    assert (f.subject, f.metric, f.value, f.period) == ("中国", "sales", 17, None)  # 全球销量: 中国's figure
+
+
+def test_names_in_quotes_and_headings_are_not_facts(linker):
+    assert facts_of(linker, "第二梯队的“百万辆俱乐部”才是中国汽车工业的基石。", date(2026, 1, 5)) == []
+    text = "谷歌 Fuchsia OS 团队遭裁员 16% 以上\n据报道，谷歌的总体裁员约占所有员工的 6%。"
+    assert [f.value for f in facts_of(linker, text, date(2023, 1, 31))] == [6]
+
+
+def test_a_ministrys_figure_is_the_countrys(linker):
+    text = "中国汽车保有量的峰值，采用国家信息中心的测算结果:400-450/千人。"
+    [f] = facts_of(linker, text, date(2025, 12, 30))
+    assert (f.subject, f.metric, f.value, f.value_max, f.unit) == ("中国", "ownership", 400, 450, "per_1000_people")
+
+
+def test_a_level_percentage_does_not_continue_another_sentence(linker):
+    text = "特斯拉Optimus每年换零件的成本接近10万美元。理想汽车CEO李想表示，“100%会做人形机器人”。"
+    assert [f.value for f in facts_of(linker, text, date(2025, 12, 28))] == [100_000]
+
+
+def test_as_of_a_month_end_a_share_is_the_year_to_date(linker):
+    [f] = facts_of(linker, "截至11月，泰国新车销量中日本汽车所占的比例为69%。", date(2025, 12, 28))
+    assert (f.subject, f.metric, f.period) == ("日本", "market_share", "2025-01..2025-11")
+    [f] = facts_of(linker, "截至8月26日，北京汽车股价大涨30.5%。", date(2022, 8, 30))
+    assert f.period == "..2022-08-26"  # a stock price change stays as of that day

@@ -244,3 +244,9 @@ def test_several_in_one_text_sorted_and_spans_exact():
 
 def test_empty_text():
     assert find_periods("", DEC) == []
+
+
+def test_two_digit_year_before_a_half_or_month_range():
+    got = [(p.label, p.text) for p in find_periods("理想24年下半年净增5家,25年上半年净增28家;25年1-10月销量", date(2025, 12, 30))]
+    assert got == [("2024-H2", "24年下半年"), ("2025-H1", "25年上半年"), ("2025-01..2025-10", "25年1-10月")]
+    assert find_periods("过去10年里", date(2025, 12, 30)) == []

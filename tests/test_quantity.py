@@ -184,3 +184,13 @@ def test_chinese_fractions_are_percentages():
     got = [(q.text, q.value, q.qualifier) for q in find_quantities("电动汽车占到了总销量的逾五分之一，新能源占比仅十分之一。")]
     assert got == [("逾五分之一", 20.0, "over"), ("十分之一", 10.0, None)]
     assert [q.value for q in find_quantities("百分之三十")] == [30.0]  # 百分之 stays with the main regex
+
+
+def test_jia_before_member_words_counts_members_not_stores():
+    [q] = find_quantities("长安汽车、赛力斯等17家首批发起单位")
+    assert (q.value, q.unit) == (17, "unit")
+
+
+def test_per_thousand_people_without_a_counter():
+    got = [(q.value, q.value_max, q.unit) for q in find_quantities("人均保有量是251/千人，峰值400-450/千人")]
+    assert got == [(251, None, "per_1000_people"), (400, 450, "per_1000_people")]

@@ -40,6 +40,7 @@ SOURCE_TYPES = frozenset({"association", "media"})
 SUBJECT_TYPES = frozenset({"group", "automaker", "brand", "model", "supplier", "company", "place", "government",
                            "association"})
 # figures counted over a period: the only ones that take a period named outside their sentence
+_FOLLOW_REACH = 80  # characters between the previous figure's sentence and this one
 FLOW_METRICS = frozenset({"production", "sales", "deliveries", "exports", "shipments", "registrations", "orders",
                           "revenue", "profit", "market_share", "penetration"})
 
@@ -147,7 +148,7 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
             if quantities[q_index].start >= s_start:
                 in_sentence.append(quantities[q_index])
             q_index += 1
-        if not in_sentence:
+        if not in_sentence or _is_heading(text, s_start, s_end):
             continue
         found = []
         for q in in_sentence:
@@ -159,6 +160,17 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
             found, last_group = _respectively(text, s_start, found, linked, kb, last_group)
         facts += found
     return facts
+
+
+def _is_heading(text: str, s_start: int, s_end: int) -> bool:
+    """A short line of its own with no sentence-final mark ("谷歌 Fuchsia OS 团队遭裁员 16% 以上" in a
+    digest) is a heading: figures in headings are repeated or loose (the README's "numbers in titles")."""
+    line_start = s_start == 0 or text[s_start - 1] == "\n"
+    line_end = s_end == len(text) or text[s_end:s_end + 1] == "\n"
+    return line_start and line_end and s_end - s_start <= _HEADING_MAX and text[s_end - 1] not in "。！？!?；;"
+
+
+_HEADING_MAX = 40
 
 
 def _respectively(text: str, s_start: int, found: list[Fact], linked: list, kb,
@@ -219,6 +231,8 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
     if _is_gap(text, q, clause_start):
         return None
     clause_end = _clause_end(text, q.end, s_end)
+    if text[q.start - 1:q.start] == "“" and _QUOTED_NAME.match(text, q.end):
+        return None  # "“百万辆俱乐部”": part of a name the text quotes
     if q.unit == "unit" and _PLACES_COUNTED.match(text, q.end):
         return None  # "全球 55 个国家的纯电动汽车销量": a count of countries, not of cars
     basis, direction = _basis(text[clause_start:q.start], q, vocab)
@@ -231,10 +245,13 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
     follows = previous is not None and (metric is None or (percent and basis != "level" and cue_at is not None
                                                            and cue_at < previous.end))
     if follows and metric is None and previous.sentence_start != s_start:
-        if percent and _subject_in(linked, kb, s_start, q.start, text)[0] is None:
+        if percent and (basis == "level" or _subject_in(linked, kb, s_start, q.start, text)[0] is None):
             # a percentage with no cue and no subject of its own in a new sentence ("(2025年碳排放比2021年
-            # 减少15%)") measures something the vocabulary does not know; "北汽蓝谷上涨了近10%。" names its subject
+            # 减少15%)", "“100%会做人形机器人") measures something the vocabulary does not know;
+            # "北汽蓝谷上涨了近10%。" names its subject and a change
             return None
+        if s_start - previous.sentence_end > _FOLLOW_REACH and _subject_in(linked, kb, s_start, q.start, text)[0] is None:
+            return None  # far from the figure it would continue and naming nothing: a new topic
     if follows and (q.unit in vocab.units[previous.metric] or percent):
         metric = previous.metric
     elif metric is None:
@@ -271,6 +288,8 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
             scope, (subject_id, subject) = subject, owner
     if basis == "level" and period[0] and _CUMULATIVE.search(text, max(s_start, q.start - 30), q.start):
         period = _as_of(period)  # "到2019年12月已实现产量10000台": all made until then
+    elif metric in FLOW_METRICS and period[0] and period[0].startswith("..") and period[2] is not None:
+        period = _year_to_date(period)  # "截至11月，泰国新车销量中日本汽车所占的比例为69%": January to November
     label, p_start, p_end = period
     unit = q.unit
     if unit == "vehicle" and metric == "ownership" and _PER_THOUSAND.search(text, s_start, q.start):
@@ -297,6 +316,14 @@ def _makes_vehicles(kb, subject_id: str | None) -> bool:
 
 _CUMULATIVE = re.compile(r"(?:^|[^\w])(?:到|截止到|截至)[^，,。；]{0,12}(?:已|达到|实现)|已完成|已实现|累计")
 _SHARE_AFTER_PLACE = re.compile(r"(?:约|大约|则)?占")
+
+
+def _year_to_date(period: tuple[str | None, date | None, date | None]) -> tuple[str | None, date | None, date | None]:
+    end = period[2]
+    last = (date(end.year + (end.month == 12), end.month % 12 + 1, 1) - date.resolution) if end else None
+    if end is None or end != last:
+        return period  # 截至8月26日: as of that day, not a count over months
+    return f"{end.year}-01..{end.year}-{end.month:02d}", date(end.year, 1, 1), end
 
 
 def _as_of(period: tuple[str | None, date | None, date | None]) -> tuple[str | None, date | None, date | None]:
@@ -442,6 +469,11 @@ def _candidates(linked: list, kb, lo: int, hi: int, text: str) -> list:
             and not (text and (_in_title(text, m) or _is_source(text, m, kb.entities[m.entity_id].type in _VEHICLE_MAKERS)))]
 
 
+def _starts_cue(text: str, pos: int) -> bool:
+    """"全球销量", "全球交付": 全球 says where the subject's figure counts, it is not the subject."""
+    return bool(vocabulary().cue_pattern.match(text, pos))
+
+
 def _may_own(kb, m, text: str) -> bool:
     """Could this mention be the owner of a global figure: a company or organisation not quoted as a
     source (据中研普华, 彭博社) and not in a title. "比亚迪发布的数据显示" is 比亚迪's own figure."""
@@ -456,7 +488,8 @@ def _subject(linked: list, kb, s_start: int, anchor: int, previous: Fact | None,
     figure ("销量排在首位的是特斯拉，达到 43 万辆"); else a place word of the sentence (全球, 全国/我国 ->
     中国); else the subject of the paragraph's previous figure; else, for a document about the Chinese
     market (``national``), 中国: "今年1—11月，新能源汽车产销分别完成…" is a national statistic."""
-    if q_start is not None and _WORLD.search(text, _clause_start(text, s_start, min(anchor, q_start)), q_start) \
+    world = _WORLD.search(text, _clause_start(text, s_start, min(anchor, q_start)), q_start) if q_start is not None else None
+    if world and not _starts_cue(text, world.end()) \
             and not any(_may_own(kb, m, text) for m in linked if s_start <= m.start < q_start):
         # "图:中国新能源车出口…,2024年全球交通基础设施投资规模已达到2.8万亿美元": 全球 in the figure's own
         # clause beats a place further back; "比亚迪…2024 年全球新车销量" stays 比亚迪's
@@ -471,7 +504,8 @@ def _subject(linked: list, kb, s_start: int, anchor: int, previous: Fact | None,
                          and not _in_title(text, m)], kb, s_start, end, "")
     if where[0] is not None and previous is None:
         return where  # "在美国,这通常指的是价格在2万—3万美元": nothing but the place is named
-    if _WORLD.search(text, s_start, end):
+    world = _WORLD.search(text, s_start, end)
+    if world and not _starts_cue(text, world.end()):
         return None, WORLD  # no entity stands for the world: the subject is the word itself
     if _NATIONAL.search(text, s_start, end) and "place-china" in kb.entities:
         return "place-china", kb.entities["place-china"].name  # 全国汽车产销, 我国新能源汽车
@@ -485,6 +519,7 @@ def _subject(linked: list, kb, s_start: int, anchor: int, previous: Fact | None,
 
 
 _MARKET_AFTER = ("市场", "地区", "区域")
+_QUOTED_NAME = re.compile(r"[^”，。]{1,8}”")
 _PLACES_COUNTED = re.compile(r"[ ]?(?:国家|城市|省份|省|地区|市场|个国家)")
 
 
@@ -535,6 +570,12 @@ def _as_subject(kb, eid: str) -> str:
     if e.type == "government":
         place = next((r.target for r in e.relations if r.rel in ("headquartered_in", "located_in")
                       and kb.entities.get(r.target) and kb.entities[r.target].type == "place"), None)
+        # 国家信息中心 sits in 北京 but speaks for 中国: the country is the top of the located_in chain
+        for _ in range(3):
+            up = next((r.target for r in kb.entities[place].relations if r.rel == "located_in"), None) if place else None
+            if up is None or up not in kb.entities:
+                break
+            place = up
         return place or eid
     return eid
 
@@ -586,10 +627,13 @@ class _SentencePeriods:
         if self.found is None:
             text, s_start, s_end, published = self.args
             self.found = []
+            sourced = [m.span() for m in _SOURCE_PHRASE.finditer(text, s_start, s_end)]
             for p in find_periods(text[s_start:s_end], published):
                 if _is_day(p) or p.basis or "????" in p.label:
                     continue
                 p = replace(p, char_start=p.char_start + s_start, char_end=p.char_end + s_start)
+                if text.startswith("起", p.char_end) or any(a <= p.char_start < b for a, b in sourced):
+                    continue  # "自去年起加征": since when; "根据…2025年前11个月的业绩报告": the source's span
                 (self.compared if _is_comparison(text, p) else self.found).append(p)
         return self.found
 
@@ -601,6 +645,7 @@ def _is_comparison(text: str, p: Period) -> bool:
 
 
 _COMPARED_BEFORE = ("比", "较", "与", "相比", "同")
+_SOURCE_PHRASE = re.compile(r"根据[^，,。；]{0,40}?(?:报告|数据|报表|财报)")
 _COMPARED_AFTER = ("相比", "持平")
 _DURATION = re.compile(r"(?<![前近])(?:[一二两三四五六七八九十百千\d]+|半)(?:天|日内|周|个月|年之内|年内)(?!份)")
 _FORECAST = re.compile(r"有望|预计|预期|将会|计划|目标|预测")

@@ -147,6 +147,9 @@ def _ys(m: re.Match, n: str) -> YSpec | None:
     r = m.group(n + "r")
     if r:
         return ("rel", _REL_YEAR[r])
+    short = m.groupdict().get(n + "s")
+    if short:
+        return ("abs", 2000 + int(short))
     return None
 
 
@@ -237,7 +240,8 @@ Handler = Callable[[re.Match, "date | None", "YSpec | None"], "_Cand | None"]
 _RULES: list[tuple[re.Pattern, Handler, bool]] = []
 # A year prefix is found by looking back from a match rather than as an optional
 # group at the head of every pattern (that made each pattern try it at every position).
-_PREFIX = re.compile(f"{_yp('y')}(?:的)?{_S}\\Z")
+# "25年上半年", "24年下半年": news writes the year with two digits before a half, quarter or month
+_PREFIX = re.compile(f"(?:{_yp('y')}|(?<![\\d.])(?P<ys>[12]\\d){_S}年)(?:的)?{_S}\\Z")
 _PREFIX_REACH = 16
 
 

@@ -86,7 +86,7 @@ _NUM = rf"(?:{_AR}{_AR_TAIL}|{_CN_NUM})"
 
 _UNITS: list[tuple[str, str]] = [  # (regex, code); longest first where they share a prefix
     ("个百分点", "pct_point"), ("百分点", "pct_point"), ("个多月", "month"), ("个半月", "month"), ("个月", "month"),
-    ("辆/千人", "per_1000_people"), ("辆每千人", "per_1000_people"),
+    ("辆/千人", "per_1000_people"), ("辆每千人", "per_1000_people"), ("/千人", "per_1000_people"),
     ("美元/(?i:kwh)", "USD/kWh"), ("美元/千瓦时", "USD/kWh"), ("美元每千瓦时", "USD/kWh"),
     ("元/(?i:kwh)", "CNY/kWh"), ("元/千瓦时", "CNY/kWh"), ("元/度", "CNY/kWh"),
     ("元人民币", "CNY"), ("人民币", "CNY"), ("美元", "USD"), ("美金", "USD"), ("欧元", "EUR"),
@@ -163,7 +163,7 @@ _MODEL_PREFIX = re.compile(
     r"|岚图|智己|飞凡|仰望|方程豹|昊铂|埃安|星途|捷途|哈弗|魏牌|欧拉|宝骏|五菱|红旗|奔腾|启辰|秦|唐|宋|汉|元"
     r"|奥迪|宝马|奔驰|大众|丰田|本田|日产|别克|凯迪拉克|沃尔沃|标致|雪铁龙|保时捷|路虎|特斯拉|小米)$"
 )
-_COMPANY_AFTER = re.compile(r"(?:企业|公司|车企|厂商|厂家|供应商|经销商|机构|银行|媒体|品牌|工厂|主机厂|上市公司)")
+_COMPANY_AFTER = re.compile(r"(?:企业|公司|车企|厂商|厂家|供应商|经销商|机构|银行|媒体|品牌|工厂|主机厂|上市公司|首批|单位|成员)")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'，。）)]+|[\w.+-]+@[\w-]+\.[\w.]+")
 _ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 _ADJACENT_DIGITS = re.compile(rf"([{_CN_DIGIT}])([{_CN_DIGIT}])([万亿千百十]*)")
