@@ -261,6 +261,10 @@ class QueryParser:
         if atomic:
             g.alternatives.append([word.lower()])
             g.surfaces.append(shown)
+            parts = self.seg.parts(word) if not latin else []
+            if parts:  # 汽车销量 also matches 汽车 … 销量 written apart
+                g.alternatives.append(parts)
+                g.surfaces += [p for p in parts if len(p) > 1]
         surfaces: list[str] = [] if (latin and key in self.glossary.english) or atomic else [word]
         nickname = self._nicknames.get(lookup_key(word))
         entities = [e.id for e in self.kb.find(word)] if not nickname else list(nickname.expands)

@@ -53,6 +53,14 @@ class Segmenter:
         """Default-mode words as written (case kept, for labels and knowledge-base lookups)."""
         return _terms_text(" ".join(self._jieba.cut(text, False))).split()
 
+    def parts(self, word: str) -> list[str]:
+        """The shorter words search mode finds inside a long word (汽车销量 -> 汽车, 销量); [] when none."""
+        if len(word) < 3:
+            return []
+        subs = [t.lower() for t in self.index_text(word).split() if t != word]
+        covered = "".join(subs)
+        return subs if subs and all(ch in covered for ch in word) else []
+
     def is_word(self, text: str) -> bool:
         return bool(self._jieba.has_word(text))
 
