@@ -27,6 +27,8 @@ CODES: dict[str, str] = {
     "E601": "search index is being written by another process",
     "E602": "search query could not be understood",
     "E603": "search index is missing or unreadable",
+    "E701": "topic taxonomy file is missing or is not valid YAML",
+    "E702": "topic taxonomy is invalid",
 }
 
 

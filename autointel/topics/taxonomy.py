@@ -14,15 +14,7 @@ from typing import Any
 
 import yaml
 
-from autointel.errors import CODES, AutointelError
-
-# Topic codes live beside the stage that raises them; registered here so AutointelError accepts them.
-TOPIC_CODES = {
-    "E701": "topic taxonomy file is missing or is not valid YAML",
-    "E702": "topic taxonomy is invalid",
-}
-for _code, _text in TOPIC_CODES.items():
-    CODES.setdefault(_code, _text)
+from autointel.errors import AutointelError
 
 
 class TaxonomyError(AutointelError):
