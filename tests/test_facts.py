@@ -271,7 +271,8 @@ def test_since_when_and_the_sources_span_are_not_the_period(linker):
     assert (f.subject, f.metric, f.period) == ("美国", "tariff", None)
     text = "根据全球车企发布的2025年前11个月的业绩报告,中国汽车全球销量有望同比增长17%。"
     [f] = facts_of(linker, text, date(2025, 12, 28))
-    assert (f.subject, f.metric, f.value, f.period) == ("中国", "sales", 17, None)  # 全球销量: 中国's figure
+    # 全球销量: 中国's figure; the report's 前11个月 is the source's span; a forecast is for the current year
+    assert (f.subject, f.metric, f.value, f.period) == ("中国", "sales", 17, "2025")
 
 
 def test_names_in_quotes_and_headings_are_not_facts(linker):
@@ -296,3 +297,28 @@ def test_as_of_a_month_end_a_share_is_the_year_to_date(linker):
     assert (f.subject, f.metric, f.period) == ("日本", "market_share", "2025-01..2025-11")
     [f] = facts_of(linker, "截至8月26日，北京汽车股价大涨30.5%。", date(2022, 8, 30))
     assert f.period == "..2022-08-26"  # a stock price change stays as of that day
+
+
+def test_compared_places_own_their_figures(linker):
+    text = "目前中国汽车人均保有量是251/千人，远低于美国(848/千人)和德国(645/千人)。"
+    got = [(f.subject, f.value) for f in facts_of(linker, text, date(2025, 12, 30))]
+    assert got == [("中国", 251), ("美国", 848), ("德国", 645)]
+
+
+def test_subject_before_shi_wins_over_the_qualifier_after_it(linker):
+    [f] = facts_of(linker, "长安汽车是重庆的压舱石,2025年突破3000万辆下线的里程碑。", date(2026, 1, 5))
+    assert (f.subject, f.metric, f.value) == ("长安汽车", "production", 30_000_000)
+
+
+def test_forecast_without_period_is_for_the_publication_year(linker):
+    [f] = facts_of(linker, "另一方面，日本车企的合计销量预计与2024年持平，为2500万辆左右。", date(2025, 12, 28))
+    assert (f.subject, f.value, f.period) == ("日本", 25_000_000, "2025")
+    [f] = facts_of(linker, "日本车企的合计销量为2500万辆左右。", date(2025, 12, 28))
+    assert f.period is None  # no forecast, no period: nothing is made up
+
+
+def test_model_named_after_its_price_and_tai_only_for_cars(linker):
+    text = "假如车主计划购入原价276,000元的Model Y标准续航版。如果选择弹性方案，可首付55,200元，月付3272元。"
+    got = [(f.subject, f.metric, f.value) for f in facts_of(linker, text, date(2021, 11, 1))]
+    assert got == [("特斯拉Model Y", "price", 276_000), ("特斯拉Model Y", "price", 55_200),
+                   ("特斯拉Model Y", "price", 3272)]

@@ -194,3 +194,8 @@ def test_jia_before_member_words_counts_members_not_stores():
 def test_per_thousand_people_without_a_counter():
     got = [(q.value, q.value_max, q.unit) for q in find_quantities("人均保有量是251/千人，峰值400-450/千人")]
     assert got == [(251, None, "per_1000_people"), (400, 450, "per_1000_people")]
+
+
+def test_naizhi_joins_a_range():
+    [q] = find_quantities("加征25%乃至100%关税")
+    assert (q.value, q.value_max, q.unit) == (25, 100, "percent")

@@ -29,7 +29,8 @@ from autointel.facts.quantity import Quantity, find_quantities
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _SOURCE_AFTER = ("数据", "研报", "报告", "预计", "预测", "认为", "指出", "统计", "测算", "分析", "发布的", "发文")
-_LOCATIVE = re.compile(r"(?:在|于|赴|向|对|从|到|进入|出口)$")
+# 在欧洲, 于重庆: where; but 远低于美国(848/千人) compares with 美国, whose figure it is
+_LOCATIVE = re.compile(r"(?:在|(?<![低高大小多少等当])于|赴|向|对|从|到|进入|出口)$")
 _ANY_NUMBER = re.compile(r"[0-9０-９十百千万亿两倍成]")  # 一倍, 八成: numerals with no digit
 _NATIONAL = re.compile(r"全国|我国|国内")
 WORLD = "全球"
@@ -274,6 +275,14 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
             period = _period_of(previous)  # "截至8月26日，北京汽车大涨30.5%。北汽蓝谷上涨了近10%。"
     else:
         anchor = min(cue_at, q.start) if cue_at is not None else q.start
+        if own[0] is None and clause_start > s_start and text[clause_start - 1] in "(（":
+            # a figure in brackets right after a name is that name's: "远低于美国(848/千人)和德国(645/千人)"
+            # (but "宝马销量首次超过特斯拉，同比增长 35%" is 宝马's: only brackets attach)
+            own = _subject_in(linked, kb, max(s_start, clause_start - 12), clause_start - 1, text)
+            own = own if own[0] and any(m.end == clause_start - 1 and m.entity_id == own[0] for m in linked) else (None, None)
+        if own[0] is None and text.startswith("的", q.end):
+            own = _subject_in(linked, kb, q.end, min(q.end + 12, clause_end), text)
+            own = own if own[0] and kb.entities[own[0]].type in ("model", "brand") else (None, None)
         subject_id, subject = own if own[0] else _subject(linked, kb, s_start, anchor, previous, text, q.start,
                                                           national and metric in FLOW_METRICS, metric)
         if subject is None:
@@ -294,7 +303,7 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
     unit = q.unit
     if unit == "vehicle" and metric == "ownership" and _PER_THOUSAND.search(text, s_start, q.start):
         unit = "per_1000_people"  # "人均(每千人)保有量从467辆增长至…": vehicles per 1000 people
-    if unit == "unit" and metric in _VEHICLE_METRICS and _makes_vehicles(kb, subject_id) \
+    if unit == "unit" and q.text.endswith("台") and metric in _VEHICLE_METRICS and _makes_vehicles(kb, subject_id) \
             and not _NOT_VEHICLES.search(text, s_start, s_end):
         unit = "vehicle"  # "哪吒汽车产量10000台": 台 counts cars when a carmaker makes or sells them
     return Fact(subject_id, subject, metric, q.value, q.value_max, unit, q.qualifier,
@@ -450,6 +459,7 @@ def _subject_in(linked: list, kb, lo: int, hi: int, text: str = "") -> tuple[str
     # the entity nearest before the figure, unless it is a place named as where it happened (比亚迪在欧洲
     # 交付: 欧洲 is the scope)
     chosen = None
+    inside = _topic_before_copula(inside, text)
     for m in reversed(inside):
         if kb.entities[m.entity_id].type == "place" and text and (
                 _LOCATIVE.search(text[max(0, m.start - 2):m.start]) or text.startswith(_MARKET_AFTER, m.end)):
@@ -460,6 +470,18 @@ def _subject_in(linked: list, kb, lo: int, hi: int, text: str = "") -> tuple[str
         return None, None
     eid = _as_subject(kb, chosen.entity_id)
     return eid, kb.entities[eid].name
+
+
+def _topic_before_copula(inside: list, text: str) -> list:
+    """"长安汽车是重庆的压舱石,2025年突破3000万辆": in "A是B的C", B qualifies C and A is what the clause
+    is about, so B is dropped from the candidates when A is among them."""
+    if len(inside) < 2 or not text:
+        return inside
+    last = inside[-1]
+    if text[max(0, last.start - 1):last.start] == "是" and text.startswith("的", last.end) \
+            and any(m.end <= last.start - 1 for m in inside[:-1]):
+        return inside[:-1]
+    return inside
 
 
 def _candidates(linked: list, kb, lo: int, hi: int, text: str) -> list:
@@ -657,12 +679,18 @@ def _period(periods: _SentencePeriods, pos: int, metric: str) -> tuple[str | Non
     328,272 台。…比亚迪配套 75579 台". A price, a headcount or a capacity is a level at a time, not a
     flow, and does not take a period from elsewhere."""
     s_periods = periods.get()
-    if _DURATION.search(periods.args[0], max(periods.args[1], pos - 8), pos):
+    text, s_start, _s_end, published = periods.args
+    if _DURATION.search(text, max(s_start, pos - 8), pos):
         return None, None, None  # "百天交付4万辆", "一年之内就净增了一倍": over that stretch, not a calendar period
     before = [p for p in s_periods if p.char_end <= pos]
     p = before[-1] if before else (s_periods[0] if s_periods else None)
     if p is None and metric in FLOW_METRICS:
         p = periods.context()
+        if p is None and published is not None and _FORECAST.search(text, _clause_start(text, s_start, pos) - 30
+                                                                     if pos - s_start > 30 else s_start, pos):
+            # "日本车企的合计销量预计…为2500万辆左右": a forecast naming no period is for the current year
+            year = published.year
+            return str(year), date(year, 1, 1), date(year, 12, 31)
     return (p.label, p.start, p.end) if p else (None, None, None)
 
 

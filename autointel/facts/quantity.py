@@ -109,7 +109,7 @@ _UNIT_ALT = "|".join(p for p, _ in _UNITS)
 _UNIT_CODE: dict[str, str] = {}  # matched text -> code, filled as units are seen
 _UNIT_RES = [(re.compile(p + "$"), c) for p, c in _UNITS]
 _CUR = r"(?:US\$|HK\$|[$¥￥€£])"
-_SEP = r"(?:-|－|—{1,2}|–|~|～|〜|至|到)"
+_SEP = r"(?:-|－|—{1,2}|–|~|～|〜|至|到|乃至)"  # 加征25%乃至100%关税: from 25 up to 100
 _PRE = (
     r"(?:约为|大约|大概|约合|约|接近|将近|逼近|近|不超过|超过|超出|突破|超|逾|破|至少|不少于|多于|高于"
     r"|不到|不足|低于|少于|未满)"
