@@ -73,6 +73,13 @@ def test_nickname_expands_to_each_entity(linker):
     assert linked(linker, "蔚小理三家") == [("蔚小理", "nio"), ("蔚小理", "xpeng"), ("蔚小理", "li-auto")]
 
 
+def test_latin_nickname_is_a_whole_word_in_its_own_case(linker):
+    # found by the topic tagger: BBA inside "Toubba" expanded to three carmakers
+    assert linked(linker, "Toubba 公司发布") == []
+    assert linked(linker, "bba的销量") == []
+    assert [e for _, e in linked(linker, "BBA 三强销量下滑")] == ["mercedes-benz", "bmw", "audi"]
+
+
 def test_colliding_person_names_are_resolved_by_context_or_left_ambiguous(linker):
     [m] = linker.link("王军表示将扩大产能")
     assert m.entity_id is None and m.method == "ambiguous"

@@ -95,14 +95,19 @@ def build_automaton(kb: KnowledgeBase) -> Matcher:
         for b in e.blockers:
             slot(b)["blocker"] = True
     for n in kb.nicknames:
-        slot(n.alias)["nick"] = n.expands
+        entry = slot(n.alias)
+        entry["nick"] = n.expands
+        entry["surfaces"].append(n.alias)
 
     folded: dict[str, Pattern] = {}
     exact: dict[str, Pattern] = {}
     for key, entry in entries.items():
         surface = entry["surfaces"][0] if entry["surfaces"] else key
         if entry["nick"]:
-            pattern = Pattern(surface, "nickname", entry["nick"], frozenset(), False, frozenset(), False, False)
+            # Latin nicknames obey the alias rules: whole words only, exact case when short (BBA, not Toubba)
+            case = any(_is_short_latin(s) for s in entry["surfaces"])
+            pattern = Pattern(surface, "nickname", entry["nick"], frozenset(), case, frozenset(entry["surfaces"]),
+                              bool(_LATIN.match(key[0])), bool(_LATIN.match(key[-1])))
         elif entry["ids"]:
             case = any(_is_short_latin(s) for s in entry["surfaces"])
             pattern = Pattern(surface, "alias", tuple(entry["ids"]), frozenset(entry["weak"]), case,
