@@ -73,8 +73,11 @@ def test_nickname_expands_to_each_entity(linker):
     assert linked(linker, "蔚小理三家") == [("蔚小理", "nio"), ("蔚小理", "xpeng"), ("蔚小理", "li-auto")]
 
 
-def test_latin_nickname_is_a_whole_word_in_its_own_case(linker):
-    # found by the topic tagger: BBA inside "Toubba" expanded to three carmakers
+def test_latin_nickname_is_a_whole_word_in_its_own_case():
+    # found by the topic tagger: BBA inside "Toubba" expanded to three carmakers (bundled knowledge base)
+    from autointel.link.linker import default_linker
+
+    linker = default_linker()
     assert linked(linker, "Toubba 公司发布") == []
     assert linked(linker, "bba的销量") == []
     assert [e for _, e in linked(linker, "BBA 三强销量下滑")] == ["mercedes-benz", "bmw", "audi"]
