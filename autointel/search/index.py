@@ -15,7 +15,7 @@ import tantivy
 
 from autointel.errors import AutointelError
 
-SEARCH_VERSION = "6"  # bump when the schema or the segmentation changes: the index is then rebuilt
+SEARCH_VERSION = "7"  # bump when the schema or the segmentation changes: the index is then rebuilt
 ANALYZER = "zh_tokens"
 TEXT_FIELDS = ("title", "body")
 KEYWORD_FIELDS = ("entities", "topics", "outlet", "month", "metrics")
