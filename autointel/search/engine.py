@@ -107,7 +107,7 @@ class SearchEngine:
                 tantivy.Query.disjunction_max_query(title, 0.1), TITLE_BOOST)))
         for eid in g.entity_ids:
             parts.append((tantivy.Occur.Should, tantivy.Query.boost_query(
-                tantivy.Query.term_query(self.schema, "entities", eid, index_option="freq"), ENTITY_BOOST)))
+                tantivy.Query.term_query(self.schema, "entity_mentions", eid, index_option="freq"), ENTITY_BOOST)))
         query = tantivy.Query.boolean_query(parts)
         return tantivy.Query.boost_query(query, FIGURE_BOOST) if _FIGURE.match(g.label) else query
 

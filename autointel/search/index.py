@@ -15,7 +15,7 @@ import tantivy
 
 from autointel.errors import AutointelError
 
-SEARCH_VERSION = "7"  # bump when the schema or the segmentation changes: the index is then rebuilt
+SEARCH_VERSION = "8"  # bump when the schema or the segmentation changes: the index is then rebuilt
 ANALYZER = "zh_tokens"
 TEXT_FIELDS = ("title", "body")
 KEYWORD_FIELDS = ("entities", "topics", "outlet", "month", "metrics")
@@ -53,14 +53,16 @@ def build_schema() -> tantivy.Schema:
         b.add_text_field(name, stored=False, tokenizer_name=ANALYZER, index_option="freq")
     for name in KEYWORD_FIELDS:
         b.add_text_field(name, stored=False, fast=True, tokenizer_name="raw", index_option="freq")
+    # every mention's entity id, space-separated: term frequency = mentions, one add per document
+    b.add_text_field("entity_mentions", stored=False, tokenizer_name="whitespace", index_option="freq")
     b.add_integer_field("day", stored=False, indexed=True, fast=True)
     return b.build()
 
 
 def _analyzer() -> tantivy.TextAnalyzer:
-    # The segmenter already left only words between spaces (punctuation blanked, decimals kept whole);
-    # tantivy's alphanum_only filter would drop every Chinese token (it keeps ASCII only).
-    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace())
+    # The segmenter put spaces between words and joined decimals (352点1); the simple tokenizer keeps runs of
+    # letters and digits (Unicode-aware, unlike the alphanum_only filter, which would drop every Chinese token).
+    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
             .filter(tantivy.Filter.remove_long(40))
             .filter(tantivy.Filter.lowercase())
             .build())
@@ -115,7 +117,10 @@ class SearchIndex:
             d.add_text("month", doc.month)
         if doc.outlet:
             d.add_text("outlet", doc.outlet)
-        for name, values in (("entities", doc.entities), ("topics", doc.topics), ("metrics", doc.metrics)):
+        if doc.entities:
+            d.add_text("entity_mentions", " ".join(doc.entities))
+        for name, values in (("entities", dict.fromkeys(doc.entities)), ("topics", doc.topics),
+                             ("metrics", doc.metrics)):
             for v in values:
                 d.add_text(name, v)
         w.add_document(d)

@@ -18,7 +18,9 @@ from autointel.kb.loader import KnowledgeBase, to_simplified_chars
 
 # Punctuation and symbols become spaces, so the index's analyzer can be a plain whitespace split (in Rust,
 # 4x faster here than tantivy's regex tokenizer); queries go through the same two steps.
-_PUNCTUATION = re.compile(r"[^\w\s]|_")  # a regex pass is 2x str.translate with a Unicode-wide table
+# Terms are runs of letters and digits: what tantivy's simple tokenizer keeps of the index text (in Rust),
+# and what queries keep here.
+_WORD = re.compile(r"[^\W_]+")
 # jieba cuts 352.1 into 352 / . / 1: a decimal number becomes the single term 352点1 (点 is how it is read).
 _DECIMAL = re.compile(r"(?<=\d) ?\. ?(?=\d)")  # "352.1" or, when jieba cut it, "352 . 1"
 _THOUSANDS = re.compile(r"(?<=\d) ?, ?(?=\d{3}(?!\d))")  # 1,100万 -> 1100 万
@@ -37,24 +39,24 @@ class Segmenter:
         """Search-mode tokens, lower-cased, without punctuation or whitespace."""
         if not text:
             return []
-        return self.index_text(text).lower().split()
+        return _WORD.findall(self.index_text(text).lower())
 
     def index_text(self, text: str) -> str:
         """Search-mode tokens joined by spaces: the index's analyzer does the rest in Rust (fast)."""
-        return _terms_text(" ".join(self._jieba.cut_for_search(text, False))) if text else ""
+        return _numbers(" ".join(self._jieba.cut_for_search(text, False))) if text else ""
 
     def query_tokens(self, text: str) -> list[str]:
         return [w.lower() for w in self.query_words(text)]
 
     def query_words(self, text: str) -> list[str]:
         """Default-mode words as written (case kept, for labels and knowledge-base lookups)."""
-        return _terms_text(" ".join(self._jieba.cut(text, False))).split()
+        return _WORD.findall(_numbers(" ".join(self._jieba.cut(text, False))))
 
     def parts(self, word: str) -> list[str]:
         """The shorter words search mode finds inside a long word (汽车销量 -> 汽车, 销量); [] when none."""
         if len(word) < 3:
             return []
-        subs = [t.lower() for t in self.index_text(word).split() if t != word]
+        subs = [t.lower() for t in _WORD.findall(self.index_text(word)) if t != word]
         covered = "".join(subs)
         return subs if subs and all(ch in covered for ch in word) else []
 
@@ -62,10 +64,10 @@ class Segmenter:
         return bool(self._jieba.has_word(text))
 
 
-def _terms_text(joined: str) -> str:
+def _numbers(joined: str) -> str:
     if "," in joined:  # cheap test first: most texts have no ASCII comma
         joined = _THOUSANDS.sub("", joined)
-    return _PUNCTUATION.sub(" ", _DECIMAL.sub("点", joined))
+    return _DECIMAL.sub("点", joined)
 
 
 def name_words(kb: KnowledgeBase) -> list[str]:
