@@ -217,3 +217,51 @@ def test_same_title_links_a_shell_refetch(store, tmp_path):
     assert stories[one] == stories[two]       # the shell joins by title
     assert stories[four] != stories[one]      # too late for the title rule
     assert stories[three] != stories[five]    # full, different bodies: the title alone does not link
+
+
+# ---- the command ----------------------------------------------------------------------------------------
+def test_stories_command_rebuilds_and_lists_json(tmp_path, corpus):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    env = {**os.environ, "AUTOINTEL_DB": str(tmp_path / "cli.db")}
+
+    def run(*args):
+        proc = subprocess.run([sys.executable, "-m", "autointel.cli", *args], capture_output=True, text=True,
+                              env=env, cwd=REPO)
+        assert proc.returncode == 0, proc.stderr
+        return proc
+
+    run("ingest", str(corpus), "--no-link")
+    assigned = run("stories", "--json").stdout  # ingest assigned the stories as it saved
+    assert "no story yet" not in run("stories", "--json").stderr
+    rebuilt = run("stories", "--rebuild", "--json")
+    assert rebuilt.stdout == assigned
+    lines = [json.loads(x) for x in assigned.splitlines()]
+    assert len(lines) == 1 and lines[0]["size"] == 4 and lines[0]["documents"] == 3
+    story = lines[0]
+    assert story["representative"]["title"] == "星河汽车电动皮卡来了"
+    kinds = sorted(m["kind"] for m in story["members"])
+    assert kinds == ["document", "document", "document", "folded_source"]
+    assert all(set(m["similarity"]) == {"jaccard", "containment"} for m in story["members"])
+    everything = [json.loads(x) for x in run("stories", "--json", "--min-size", "1").stdout.splitlines()]
+    assert len(everything) == 2
+    assert run("stories", "--json", "--limit", "0").stdout == ""
+    assert "星河汽车" in run("stories").stdout
+
+
+def test_signatures_from_other_parameters_ask_for_a_rebuild(store, corpus):
+    from autointel.store.stories import stories_need_rebuild
+
+    ingest([str(corpus)], store)
+    assert not stories_need_rebuild(store.conn)
+    store.conn.execute("UPDATE story_signatures SET params = 'h1.k5' WHERE rowid = (SELECT min(rowid) FROM story_signatures)")
+    assert stories_need_rebuild(store.conn)
+    store.begin()
+    rebuild_stories(store.conn)
+    store.commit()
+    assert not stories_need_rebuild(store.conn)

@@ -30,8 +30,12 @@ def story_json(s: dict, members: list[dict]) -> dict:
 
 
 def _unassigned(conn) -> int:
+    """Documents without a story, or signed with other parameters (their band keys no longer compare)."""
+    from autointel.stories.params import DEFAULT_PARAMS
+
     return conn.execute("SELECT count(*) FROM documents d WHERE d.status = 'ok' AND NOT EXISTS"
-                        " (SELECT 1 FROM story_members m WHERE m.document_id = d.id)").fetchone()[0]
+                        " (SELECT 1 FROM story_members m JOIN story_signatures s ON s.document_id = m.document_id"
+                        " WHERE m.document_id = d.id AND s.params = ?)", (DEFAULT_PARAMS.version,)).fetchone()[0]
 
 
 @app.command()
@@ -57,7 +61,8 @@ def stories(
     else:
         missing = _unassigned(store.conn)
         if missing:
-            err.print(f"[yellow]{missing} documents have no story yet: run `autointel stories --rebuild`[/yellow]")
+            err.print(f"[yellow]{missing} documents have no story yet (or one from other parameters): "
+                      "run `autointel stories --rebuild`[/yellow]")
     listed = story_store.list_stories(store.conn, min_size=min_size, limit=limit)
     if as_json:
         for s in listed:

@@ -242,6 +242,13 @@ def rebuild_stories(conn: sqlite3.Connection, params: StoryParams = DEFAULT_PARA
     return len(groups)
 
 
+def stories_need_rebuild(conn: sqlite3.Connection, params: StoryParams = DEFAULT_PARAMS) -> bool:
+    """True when some signature was made with other parameters (or hashing): new documents would not
+    find them through LSH, so ``rebuild_stories`` must run first."""
+    return conn.execute("SELECT 1 FROM story_signatures WHERE params != ? LIMIT 1", (params.version,)).fetchone() \
+        is not None
+
+
 # ---- reads ----------------------------------------------------------------------------------------------
 _STORY_SELECT = """
 SELECT s.id, s.representative_id, s.documents, s.first_published, s.last_published,

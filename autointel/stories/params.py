@@ -4,6 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+# Bump when shingle hashing or signing changes: stored signatures then no longer match (``stories --rebuild``).
+HASH_SCHEME = 2
+
+
 @dataclass(frozen=True)
 class StoryParams:
     shingle: int = 5           # characters per shingle, after folding (whitespace and punctuation dropped)
@@ -28,7 +32,7 @@ class StoryParams:
     @property
     def version(self) -> str:
         """Stored with signatures: a change of any of these makes stored signatures stale."""
-        return f"k{self.shingle}.b{self.bins}.l{self.bands}x{self.rows}.s{self.seed}"
+        return f"h{HASH_SCHEME}.k{self.shingle}.b{self.bins}.l{self.bands}x{self.rows}.s{self.seed}"
 
 
 DEFAULT_PARAMS = StoryParams()
