@@ -130,20 +130,13 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
     q_index = 0
     previous: Fact | None = None  # carries across the sentences of one paragraph
     last_group: list[Fact] = []  # the last "分别" list of figures, for growth rates listed after it
-    paragraph: list[_SentencePeriods] = []  # the periods of the paragraph's sentences so far (lazy)
-    opening: list[_SentencePeriods] = []  # the first paragraph's sentences
-
-    def lede() -> Period | None:
-        return next((found[0] for found in (p.get() for p in opening) if found), None)
-    for s_start, s_end in spans:
+    doc_periods = _DocumentPeriods(text, spans, published)  # periods looked for only where needed
+    para_first = 0  # index of the paragraph's first sentence
+    for i, (s_start, s_end) in enumerate(spans):
         if s_start == 0 or text[s_start - 1] == "\n":
-            previous, last_group, paragraph = None, [], []
-        periods = _SentencePeriods(text, s_start, s_end, published, paragraph, len(paragraph))
-        paragraph.append(periods)
-        if s_start == 0 or opening and paragraph[0] is opening[0]:
-            opening.append(periods)
-        else:
-            periods.lede = lede
+            previous, last_group, para_first = None, [], i
+            if i and doc_periods.opening_end is None:
+                doc_periods.opening_end = i
         in_sentence = []
         while q_index < len(quantities) and quantities[q_index].start < s_end:
             if quantities[q_index].start >= s_start:
@@ -151,6 +144,7 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
             q_index += 1
         if not in_sentence or _is_heading(text, s_start, s_end):
             continue
+        periods = doc_periods.at(i, para_first)
         found = []
         for q in in_sentence:
             fact = _fact(text, q, s_start, s_end, vocab, linked, kb, periods, previous, national)
@@ -614,18 +608,51 @@ def _scope(text: str, linked: list, kb, s_start: int, anchor: int, q_start: int,
     return next((seg for seg in vocab.segments if seg in window), None)
 
 
+class _DocumentPeriods:
+    """The sentences' periods of one document, each parsed the first time a figure needs it (its own,
+    or an earlier sentence's as context)."""
+
+    def __init__(self, text: str, spans: list[tuple[int, int]], published: date | None):
+        self.text, self.spans, self.published = text, spans, published
+        self.cache: dict[int, _SentencePeriods] = {}
+        self.opening_end: int | None = None  # index of the first sentence after the opening paragraph
+
+    def at(self, i: int, para_first: int) -> "_SentencePeriods":
+        found = self.cache.get(i)
+        if found is None:
+            s_start, s_end = self.spans[i]
+            found = self.cache[i] = _SentencePeriods(self.text, s_start, s_end, self.published, self, i, para_first)
+        return found
+
+    def context(self, i: int, para_first: int) -> Period | None:
+        """The last period named in the paragraph before sentence ``i`` (a figure whose own sentence names
+        none took it from there; a forecast's year does not carry), else the opening paragraph's first
+        period ("2021 年 10 月…装机 328,272 台" heads a report whose later paragraphs list its parts)."""
+        for j in range(i - 1, para_first - 1, -1):
+            sentence = self.at(j, para_first)
+            found = sentence.get()
+            if found and not sentence.forecast():
+                return found[-1]
+        if para_first == 0:
+            return None
+        for j in range(self.opening_end or 0):
+            found = self.at(j, 0).get()
+            if found:
+                return found[0]
+        return None
+
+
 class _SentencePeriods:
     """The periods of one sentence, looked for only when a figure of it needs one. A bare day (1月19日)
     dates the report, not the figure; 去年同期 and "比2023年" are what the figure is compared with
     (kept apart in ``compared``); "????" means no year was resolved."""
 
     def __init__(self, text: str, s_start: int, s_end: int, published: date | None,
-                 paragraph: "list[_SentencePeriods]", index: int):
+                 document: _DocumentPeriods, index: int, para_first: int):
         self.args = (text, s_start, s_end, published)
         self.found: list[Period] | None = None
         self.compared: list[Period] = []
-        self.paragraph, self.index = paragraph, index  # the paragraph's sentences; this one's place in it
-        self.lede = None  # callable: the document's opening period
+        self.document, self.index, self.para_first = document, index, para_first
 
     def forecast(self) -> bool:
         """"2025 年销量有望突破 500 万辆": a forecast's year is not the period of the figures after it."""
@@ -637,13 +664,7 @@ class _SentencePeriods:
         return self.compared
 
     def context(self) -> Period | None:
-        """The last period named in the paragraph before this sentence: a figure whose own sentence
-        names none took it from there. Only within the paragraph: a new paragraph starts a new topic."""
-        for sentence in reversed(self.paragraph[:self.index]):
-            found = sentence.get()
-            if found and not sentence.forecast():
-                return found[-1]
-        return self.lede() if self.lede else None
+        return self.document.context(self.index, self.para_first)
 
     def get(self) -> list[Period]:
         if self.found is None:

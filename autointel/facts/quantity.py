@@ -40,6 +40,7 @@ starts with a character class so CPython skips non-candidates in C; keep it that
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -164,7 +165,10 @@ _MODEL_PREFIX = re.compile(
     r"|奥迪|宝马|奔驰|大众|丰田|本田|日产|别克|凯迪拉克|沃尔沃|标致|雪铁龙|保时捷|路虎|特斯拉|小米)$"
 )
 _COMPANY_AFTER = re.compile(r"(?:企业|公司|车企|厂商|厂家|供应商|经销商|机构|银行|媒体|品牌|工厂|主机厂|上市公司|首批|单位|成员)")
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'，。）)]+|[\w.+-]+@[\w-]+\.[\w.]+")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'，。）)]+")
+# an e-mail address is looked for around each "@" only: a leading [\w.+-]+ tried at every position of a
+# long text cost more than the whole quantity scan
+_EMAIL_AROUND = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 _ADJACENT_DIGITS = re.compile(rf"([{_CN_DIGIT}])([{_CN_DIGIT}])([万亿千百十]*)")
 _HAS_BIG = re.compile(r"[万亿兆]")
@@ -199,7 +203,7 @@ def _with_fractions(text: str, found: list[Quantity]) -> list[Quantity]:
 
 def _find_quantities(text: str) -> list[Quantity]:
     out: list[Quantity] = []
-    urls = [m.span() for m in _URL.finditer(text)] if ("://" in text or "www." in text or "@" in text) else []
+    urls = _link_spans(text)
     pos = 0
     search = _CANDIDATE.search
     while True:
@@ -235,14 +239,41 @@ def _join(text: str, head: Quantity, tail: Quantity) -> Quantity:
                     head.qualifier, "amount")
 
 
+def _link_spans(text: str) -> tuple[list[int], list[int]] | None:
+    """Starts and ends (sorted) of the URLs and e-mail addresses in ``text``, or None: numbers inside
+    them are not quantities. Looked up by bisection for each candidate."""
+    spans = [m.span() for m in _URL.finditer(text)] if ("://" in text or "www." in text) else []
+    at = text.find("@")
+    while at >= 0:
+        lo = max(0, at - 64)
+        m = _EMAIL_AROUND.search(text, lo, at + 64)
+        while m is not None and m.end() <= at:
+            m = _EMAIL_AROUND.search(text, m.end(), at + 64)
+        if m is not None and m.start() <= at < m.end():
+            spans.append(m.span())
+        at = text.find("@", at + 1)
+    if not spans:
+        return None
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return [a for a, _ in merged], [b for _, b in merged]
+
+
 # --- one candidate ------------------------------------------------------------------------------
 
 
-def _build(text: str, m: re.Match, urls: list, floor: int) -> tuple[Quantity | None, int]:
+def _build(text: str, m: re.Match, urls: tuple[list[int], list[int]] | None, floor: int) -> tuple[Quantity | None, int]:
     """(quantity or None, where to resume scanning); ``floor``: end of the previous quantity."""
     n1_start = m.start()
-    if urls and any(a <= n1_start < b for a, b in urls):
-        return None, m.end()
+    if urls:
+        i = bisect_right(urls[0], n1_start) - 1
+        if i >= 0 and n1_start < urls[1][i]:
+            return None, m.end()
     p = _PREFIX.search(text, max(floor, n1_start - 10), n1_start)
     verb_start = p.start("verb") if p.group("verb") else -1
     pre, cur = p.group("pre"), p.group("cur")
