@@ -199,3 +199,8 @@ def test_per_thousand_people_without_a_counter():
 def test_naizhi_joins_a_range():
     [q] = find_quantities("加征25%乃至100%关税")
     assert (q.value, q.value_max, q.unit) == (25, 100, "percent")
+
+
+def test_numbers_inside_links_and_mail_addresses_are_skipped():
+    text = "联系 sales2025@auto88.com 或访问 https://x.com/p/2025/300 了解，售价30万元；另见 www.iea.org/r/2024 的 5 万辆"
+    assert [(q.text, q.value) for q in find_quantities(text)] == [("30万元", 300_000), ("5 万辆", 50_000)]
