@@ -133,6 +133,18 @@ def refresh_search(store) -> int:
         return 0
 
 
+def refresh_stories(store) -> None:
+    """Signatures made with older story parameters cannot be found by new documents: redo them first."""
+    from autointel.store.stories import rebuild_stories, stories_need_rebuild
+
+    if stories_need_rebuild(store.conn):
+        store.begin()
+        try:
+            rebuild_stories(store.conn)
+        finally:
+            store.commit()
+
+
 def assign_missing_stories(store) -> int:
     """Documents stored before stories existed (or by an interrupted run) join their stories."""
     rows = store.conn.execute("SELECT d.id, d.canonical, d.published_utc FROM documents d LEFT JOIN story_members m "
@@ -214,6 +226,7 @@ def ingest(inputs: list[str], store, *, forced_format: str | None = None, option
     options = options or SourceOptions()
     summary = IngestSummary()
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    refresh_stories(store)
     store.begin()
     try:
         save_items(articles_from(inputs, forced_format=forced_format, options=options), store, summary,
