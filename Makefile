@@ -13,14 +13,18 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
 	touch $@
 
-# The main job on the embedded default: ingest the bundled samples (linking their entities), list them,
-# show counts and the entities they name.
+# The main job on the embedded default: ingest the bundled samples (linking their entities, tagging topics,
+# grouping stories, indexing for search), list them, show counts, the entities they name, two searches
+# (Simplified and Traditional) and the topics.
 demo: setup
 	$(VENV)/bin/autointel ingest samples --db $(DB)
 	$(VENV)/bin/autointel docs --db $(DB)
 	$(VENV)/bin/autointel stats --db $(DB)
 	$(VENV)/bin/autointel entities --db $(DB) --limit 15
 	$(VENV)/bin/autointel entity BYD --db $(DB) --docs 3
+	$(VENV)/bin/autointel search "比亚迪 欧洲 交付" --db $(DB) --limit 3
+	$(VENV)/bin/autointel search "輝達 自駕 晶片" --db $(DB) --limit 3
+	$(VENV)/bin/autointel topics --db $(DB)
 
 test: setup
 	$(PY) -m pytest -q
@@ -28,6 +32,7 @@ test: setup
 bench: setup
 	$(PY) scripts/bench_ingest.py
 	$(PY) scripts/bench_feeds.py
+	$(PY) scripts/bench_search.py --db $(DB)
 
 roundtrip: setup
 	$(PY) scripts/roundtrip_cer.py
@@ -37,6 +42,9 @@ eval: setup
 	$(PY) scripts/eval_entities.py --set heldout
 	$(PY) scripts/eval_cluener.py
 	$(PY) scripts/eval_facts.py
+	$(PY) scripts/eval_search.py
+	$(PY) scripts/eval_topics.py
+	$(PY) scripts/eval_dedup.py
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm
