@@ -322,3 +322,20 @@ def test_model_named_after_its_price_and_tai_only_for_cars(linker):
     got = [(f.subject, f.metric, f.value) for f in facts_of(linker, text, date(2021, 11, 1))]
     assert got == [("特斯拉Model Y", "price", 276_000), ("特斯拉Model Y", "price", 55_200),
                    ("特斯拉Model Y", "price", 3272)]
+
+
+def test_milestones_are_as_of_and_write_downs_are_costs(linker):
+    [f] = facts_of(linker, "长安汽车2025年突破3000万辆下线的里程碑。", date(2026, 1, 5))
+    assert (f.subject, f.period, f.qualifier) == ("长安汽车", "..2025-12-31", "over")
+    [f] = facts_of(linker, "福特预计公司将减记资产约195亿美元。", date(2025, 12, 28))
+    assert (f.subject, f.metric, f.value, f.unit) == ("福特汽车", "cost", 19.5e9, "USD")
+    [f] = facts_of(linker, "哪吒汽车2021年将建成运营500座智能快充站。", date(2021, 8, 23))
+    assert (f.metric, f.value, f.unit, f.period) == ("count", 500, "unit", "2021")
+
+
+def test_a_cueless_change_goes_on_for_a_company_but_not_for_a_place(linker):
+    text = "销量排在首位的是特斯拉，达到 43 万辆。排在第 2 位的比亚迪增长 9%，达到 42 万辆。通用汽车排在第 4 位(增加 27%，达到 18 万辆)。"
+    got = [(f.subject, f.value) for f in facts_of(linker, text, date(2024, 12, 7))]
+    assert ("通用汽车", 27) in got
+    text = "比亚迪销量增长 9%。欧洲车企即将面对考核节点(2025年碳排放比2021年减少15%)。"
+    assert [f.value for f in facts_of(linker, text, date(2025, 12, 28))] == [9]

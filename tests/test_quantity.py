@@ -204,3 +204,8 @@ def test_naizhi_joins_a_range():
 def test_numbers_inside_links_and_mail_addresses_are_skipped():
     text = "联系 sales2025@auto88.com 或访问 https://x.com/p/2025/300 了解，售价30万元；另见 www.iea.org/r/2024 的 5 万辆"
     assert [(q.text, q.value) for q in find_quantities(text)] == [("30万元", 300_000), ("5 万辆", 50_000)]
+
+
+def test_half_is_fifty_percent():
+    got = [(q.text, q.value, q.qualifier) for q in find_quantities("产量已恢复至一半左右，占到总销量的近半数")]
+    assert got == [("一半左右", 50.0, "approx"), ("近半数", 50.0, "nearly")]

@@ -240,10 +240,12 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
     follows = previous is not None and (metric is None or (percent and basis != "level" and cue_at is not None
                                                            and cue_at < previous.end))
     if follows and metric is None and previous.sentence_start != s_start:
-        if percent and (basis == "level" or _subject_in(linked, kb, s_start, q.start, text)[0] is None):
-            # a percentage with no cue and no subject of its own in a new sentence ("(2025年碳排放比2021年
-            # 减少15%)", "“100%会做人形机器人") measures something the vocabulary does not know;
-            # "北汽蓝谷上涨了近10%。" names its subject and a change
+        named = _subject_in(linked, kb, clause_start, q.start, text)[0] or _company_in(
+            linked, kb, s_start, q.start, text)  # "通用汽车(GM)排在第 4 位(增加 27%": the sentence's company
+        if percent and (basis == "level" or named is None):
+            # a percentage with no cue in a new sentence naming no company and no subject in its clause
+            # ("欧洲车企…(2025年碳排放比2021年减少15%)", "“100%会做人形机器人") measures something the
+            # vocabulary does not know; "北汽蓝谷上涨了近10%。" names its subject and a change
             return None
         if s_start - previous.sentence_end > _FOLLOW_REACH and _subject_in(linked, kb, s_start, q.start, text)[0] is None:
             return None  # far from the figure it would continue and naming nothing: a new topic
@@ -289,7 +291,8 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
         owner = _owner_of_place(text, linked, kb, s_start, q.start, subject_id, previous)
         if owner is not None:
             scope, (subject_id, subject) = subject, owner
-    if basis == "level" and period[0] and _CUMULATIVE.search(text, max(s_start, q.start - 30), q.start):
+    if basis == "level" and period[0] and (_CUMULATIVE.search(text, max(s_start, q.start - 30), q.start)
+                                           or _MILESTONE_AFTER.match(text, q.end)):
         period = _as_of(period)  # "到2019年12月已实现产量10000台": all made until then
     elif metric in FLOW_METRICS and period[0] and period[0].startswith("..") and period[2] is not None:
         period = _year_to_date(period)  # "截至11月，泰国新车销量中日本汽车所占的比例为69%": January to November
@@ -318,6 +321,7 @@ def _makes_vehicles(kb, subject_id: str | None) -> bool:
 
 
 _CUMULATIVE = re.compile(r"(?:^|[^\w])(?:到|截止到|截至)[^，,。；]{0,12}(?:已|达到|实现)|已完成|已实现|累计")
+_MILESTONE_AFTER = re.compile(r"[^，,。；]{0,8}里程碑")  # "2025年突破3000万辆下线的里程碑": all made until then
 _SHARE_AFTER_PLACE = re.compile(r"(?:约|大约|则)?占")
 
 
@@ -464,6 +468,11 @@ def _subject_in(linked: list, kb, lo: int, hi: int, text: str = "") -> tuple[str
         return None, None
     eid = _as_subject(kb, chosen.entity_id)
     return eid, kb.entities[eid].name
+
+
+def _company_in(linked: list, kb, lo: int, hi: int, text: str) -> str | None:
+    found = [m for m in _candidates(linked, kb, lo, hi, text) if kb.entities[m.entity_id].type != "place"]
+    return found[-1].entity_id if found else None
 
 
 def _topic_before_copula(inside: list, text: str) -> list:

@@ -177,7 +177,7 @@ _HAS_BIG = re.compile(r"[万亿兆]")
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity in ``text``, sorted by start, non-overlapping."""
     found = _find_quantities(text)
-    if "分之" in text:
+    if "分之" in text or "半" in text:
         found = _with_fractions(text, found)
     return found
 
@@ -186,8 +186,16 @@ def find_quantities(text: str) -> list[Quantity]:
 _FRACTION = re.compile(r"(?P<pre>逾|超过|近|约|不到|不足)?(?P<d>[一二两三四五六七八九十]{1,2})分之(?P<n>[一二两三四五六七八九])")
 
 
+_HALF = re.compile(r"(?P<pre>逾|超过|近|约|不到|不足)?(?:一半|半数)(?P<post>左右)?")
+
+
 def _with_fractions(text: str, found: list[Quantity]) -> list[Quantity]:
     extra = []
+    for m in _HALF.finditer(text):  # "一半左右", "近半数": 50 percent
+        if not any(q.start < m.end() and m.start() < q.end for q in found):
+            pre, post = m.group("pre"), m.group("post")
+            extra.append(Quantity(m.start(), m.end(), m.group(), 50.0, None, "percent",
+                                  _QUALIFIERS[pre] if pre else (_QUALIFIERS[post] if post else None), "percent"))
     for m in _FRACTION.finditer(text):
         if text[max(0, m.start("d") - 1):m.start("d")] == "百" or any(q.start < m.end() and m.start() < q.end for q in found):
             continue
