@@ -170,3 +170,21 @@ def test_search_cli_json(tmp_path, store):
     assert first["title"] == "比亚迪欧洲交付大增" and "summary" in lines[-1]
     bad = runner.invoke(app, ["search", "x", "--db", db, "--since", "nope"])
     assert bad.exit_code == 2
+
+
+def test_crash_between_index_commit_and_sync_rows_reindexes_without_duplicates(store, tmp_path, engine):
+    # the index committed but the process died before writing search_sync: everything looks pending again
+    engine.index.close()
+    store.conn.execute("DELETE FROM search_sync")
+    engine = open_engine(store)
+    assert engine.index.searcher().num_docs == len(ARTICLES)
+    assert len(engine.search("比亚迪 OR 宁德时代 OR 小米").hits) == 3
+
+
+def test_failed_reingest_removes_the_document_from_search(store, tmp_path, engine):
+    store.begin()
+    store.conn.execute("UPDATE documents SET status = 'failed' WHERE title = '今日天气晴朗'")
+    store.commit()
+    engine = open_engine(store)
+    assert "今日天气晴朗" not in titles(engine.search("天气"))
+    assert engine.index.searcher().num_docs == len(ARTICLES) - 1

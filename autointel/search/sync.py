@@ -54,7 +54,8 @@ def sync_index(store, index: SearchIndex, segmenter: Segmenter, *, batch: int = 
         search_store.mark_all_dirty(conn)
         store.commit()
         index.created = False
-    for rowid in search_store.stale_rowids(conn):
+    stale = search_store.stale_rowids(conn)
+    for rowid in stale:
         index.delete(rowid)
     pending = search_store.pending_rowids(conn)
     if workers is None:
@@ -90,8 +91,11 @@ def sync_index(store, index: SearchIndex, segmenter: Segmenter, *, batch: int = 
         if pool:
             pool.close()
             pool.join()
-    if not pending:
-        index.commit()  # deletes of stale entries
+    if stale:
+        index.commit()
+        store.begin()
+        search_store.forget_rowids(conn, stale)  # only once the deletes are committed
+        store.commit()
     return done
 
 

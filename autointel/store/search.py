@@ -51,6 +51,11 @@ def stale_rowids(conn: sqlite3.Connection) -> list[int]:
                                        "WHERE d.status != 'ok'")]
 
 
+def forget_rowids(conn: sqlite3.Connection, rowids: list[int]) -> None:
+    conn.executemany("DELETE FROM search_sync WHERE document_id = (SELECT id FROM documents WHERE rowid = ?)",
+                     [(r,) for r in rowids])
+
+
 def _has_table(conn: sqlite3.Connection, name: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
 
