@@ -339,3 +339,17 @@ def test_a_cueless_change_goes_on_for_a_company_but_not_for_a_place(linker):
     assert ("通用汽车", 27) in got
     text = "比亚迪销量增长 9%。欧洲车企即将面对考核节点(2025年碳排放比2021年减少15%)。"
     assert [f.value for f in facts_of(linker, text, date(2025, 12, 28))] == [9]
+
+
+def test_conditions_and_limits_are_not_reported_figures(linker):
+    text = "按照创新扩散理论，新能源汽车渗透率超过50%，就正式迈入晚期大众市场。"
+    assert facts_of(linker, text, date(2025, 12, 30)) == []
+    text = "如果国内电池成本进一步下降至80美元/kWh以下，那么A级车的成本会进一步下探。"
+    assert facts_of(linker, text, date(2025, 12, 30)) == []
+    text = "测算结果:中国汽车保有量峰值为400-450/千人，那么现如今保有量水平在60%左右。"
+    assert [f.value for f in facts_of(linker, text, date(2025, 12, 30))] == [400, 60]  # 那么 = "so" here
+
+
+def test_counted_things_are_counts(linker):
+    [a, b] = facts_of(linker, "英伟达已开放超过650个模型与250个数据集。", date(2026, 1, 8))
+    assert (a.subject, a.metric, a.value, a.qualifier, b.value) == ("英伟达", "count", 650, "over", 250)

@@ -226,6 +226,12 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
     if _is_gap(text, q, clause_start):
         return None
     clause_end = _clause_end(text, q.end, s_end)
+    if _CONSEQUENCE.match(text, clause_end) and (text[clause_end + 1:clause_end + 3].strip() != "那么"
+                                                 or _CONDITION.search(text, s_start, q.start)) \
+            or _LIMIT_BEFORE.search(text, clause_start, q.start):
+        # "渗透率超过50%,就正式…", "如果电池成本下降至80美元/kWh以下,那么…", "单机成本需降至5万元以内,才能
+        # 实现盈利", "接近理论上限70%左右": a condition or a limit the text reasons about, not a figure reported
+        return None
     if text[q.start - 1:q.start] == "“" and _QUOTED_NAME.match(text, q.end):
         return None  # "“百万辆俱乐部”": part of a name the text quotes
     if q.unit == "unit" and _PLACES_COUNTED.match(text, q.end):
@@ -408,6 +414,8 @@ def _metric(text: str, s_start: int, clause_start: int, clause_end: int, q: Quan
     found = _last_cue(text, s_start, clause_start, q, vocab, names)
     if found:
         return found
+    if q.unit == "unit" and _COUNTED_THING.match(text, q.end):
+        return "count", None  # "开放超过650个模型与250个数据集": a count of the things named after it
     return vocab.unit_metrics.get(q.unit or ""), None
 
 
@@ -544,6 +552,11 @@ def _subject(linked: list, kb, s_start: int, anchor: int, previous: Fact | None,
 
 
 _MARKET_AFTER = ("市场", "地区", "区域")
+# a counter followed by the noun it counts (个模型, 座快充站, 台机器人), not by a measure
+_COUNTED_THING = re.compile(r"[\u4e00-\u9fff]{0,4}(?:模型|数据集|机器人|项目|站|桩|中心|工厂|基地|专利|车型|产品)")
+_CONSEQUENCE = re.compile(r"[，,] ?(?:就|便|则|那么|才)")
+_CONDITION = re.compile(r"如果|假如|假设|若|一旦|当")  # 那么 after a figure closes a condition only after these
+_LIMIT_BEFORE = re.compile(r"(?:上限|下限|临界值|阈值)[^，,。；]{0,3}$")
 _QUOTED_NAME = re.compile(r"[^”，。]{1,8}”")
 _PLACES_COUNTED = re.compile(r"[ ]?(?:国家|城市|省份|省|地区|市场|个国家)")
 
