@@ -353,3 +353,22 @@ def test_conditions_and_limits_are_not_reported_figures(linker):
 def test_counted_things_are_counts(linker):
     [a, b] = facts_of(linker, "英伟达已开放超过650个模型与250个数据集。", date(2026, 1, 8))
     assert (a.subject, a.metric, a.value, a.qualifier, b.value) == ("英伟达", "count", 650, "over", 250)
+
+
+def test_held_out_set_floors():
+    """The held-out articles (eval/facts/heldout_facts.yaml) are never tuned on; their floors catch rules
+    that only fit the tuning set."""
+    import json
+    from pathlib import Path
+
+    from autointel.evaluation.facts import load_gold, score
+
+    shared = Path(__file__).resolve().parents[1].parent / "shared"
+    if not shared.exists():
+        pytest.skip(f"shared data not found at {shared}")
+    floors = json.loads((Path(__file__).resolve().parents[1] / "eval" / "floors.json").read_text())["facts"]
+    report = score(default_linker(), load_gold(which="heldout"), shared).as_dict()
+    assert report["documents"] == 6, report
+    assert report["fact_precision"] >= floors["heldout_precision"], report
+    assert report["fact_recall"] >= floors["heldout_recall"], report
+    assert report["claim_recall"] >= floors["heldout_claim_recall_with_status"], report
