@@ -372,3 +372,10 @@ def test_held_out_set_floors():
     assert report["fact_precision"] >= floors["heldout_precision"], report
     assert report["fact_recall"] >= floors["heldout_recall"], report
     assert report["claim_recall"] >= floors["heldout_claim_recall_with_status"], report
+
+
+def test_a_company_leaders_word_confirms_and_a_plain_bingwei_is_no_denial(linker):
+    [c] = claims_of(linker, "马斯克表示，特斯拉计划在2026年底前启动Optimus的生产线。")
+    assert (c.type, c.status) == ("plant", "confirmed")
+    text = "分析人士认为，欧盟对中国电动车加征的反补贴税并未阻止比亚迪扩张。"
+    assert [c.status for c in claims_of(linker, text)] == ["reported"]

@@ -108,8 +108,8 @@ def extract_claims(text: str, mentions: Sequence, kb) -> list[Claim]:
                     out.append(found)
                 carried = status
                 continue
-            if status == "reported" and attribution_id and attribution_id in {m.entity_id for m in here}:
-                status = "confirmed"  # the party itself says it (福特表示将…): the convention's confirmed
+            if status == "reported" and attribution_id and _speaks_for(kb, attribution_id, {m.entity_id for m in sides}):
+                status = "confirmed"  # the party itself says it (福特表示将…, 马斯克表示 for 特斯拉)
             for ctype in types:
                 participants = tuple(dict.fromkeys(
                     m.entity_id for m in (here if _enough(here, ctype, kb, r) else sides)
@@ -174,6 +174,14 @@ def _answered(previous: list[Claim], this_sentence: list[Claim], part: str, stat
                 if (m.entity_id in claim.participants) if exact else any(_related(kb, m.entity_id, p) for p in claim.participants):
                     return [(claim, m.entity_id)]
     return []
+
+
+def _speaks_for(kb, speaker: str, sides: set[str]) -> bool:
+    """Is the speaker one of the claim's sides, or a person holding a role at one (马斯克 -> 特斯拉)?"""
+    if speaker in sides:
+        return True
+    e = kb.entities.get(speaker)
+    return e is not None and e.type == "person" and any(r.rel == "role_at" and r.target in sides for r in e.relations)
 
 
 def _enough(mentions: list, ctype: str, kb, r: "ClaimRules") -> bool:
