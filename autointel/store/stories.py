@@ -18,7 +18,7 @@ from autointel.stories.cluster import components, representative_key, story_id
 from autointel.stories.lsh import as_sql_keys, band_keys, candidate_pairs
 from autointel.stories.minhash import signatures, signatures_from_shingles
 from autointel.stories.params import DEFAULT_PARAMS, StoryParams
-from autointel.stories.shingles import shingle_hashes, shingle_set
+from autointel.stories.shingles import distinct_sorted, shingle_hashes, shingle_set
 from autointel.stories.similarity import Similarity, exact, is_near_duplicate
 from autointel.stories.titles import same_title_story, title_key
 
@@ -57,7 +57,7 @@ def assign_story(conn: sqlite3.Connection, doc_id: str, canonical: str | None, p
     old_mates = _forget(conn, doc_id)
 
     hashes = shingle_hashes(canonical, params.shingle, params.seed)
-    own = np.unique(hashes)
+    own = distinct_sorted(hashes)
     sig = signatures_from_shingles(hashes, np.zeros(len(hashes), dtype=np.int64), 1, params.bins)[0]
     title = conn.execute("SELECT title FROM documents WHERE id = ?", (doc_id,)).fetchone()
     tkey = title_key(title[0] if title else None, params)
