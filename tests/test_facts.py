@@ -379,3 +379,18 @@ def test_a_company_leaders_word_confirms_and_a_plain_bingwei_is_no_denial(linker
     assert (c.type, c.status) == ("plant", "confirmed")
     text = "分析人士认为，欧盟对中国电动车加征的反补贴税并未阻止比亚迪扩张。"
     assert [c.status for c in claims_of(linker, text)] == ["reported"]
+
+
+def test_when_it_was_said_is_not_the_period_except_for_totals(linker):
+    [f] = facts_of(linker, "美国福特汽车公司在12月中提及，预计公司将减记资产约195亿美元。", date(2025, 12, 28))
+    assert (f.metric, f.period) == ("cost", None)
+    [f] = facts_of(linker, "奇瑞汽车在2025年4月宣布已完成首批墨甲人形机器人220台的全球交付。", date(2025, 12, 28))
+    assert (f.metric, f.value, f.unit, f.period) == ("deliveries", 220, "unit", "..2025-04-30")
+
+
+def test_now_takes_no_earlier_period_and_monthly_growth_is_mom(linker):
+    text = "2025年9月，安世半导体芯片产量大幅下降。目前安世半导体的芯片产量已恢复至危机前水平的一半左右。"
+    got = [(f.value, f.period) for f in facts_of(linker, text, date(2026, 1, 13))]
+    assert got == [(50, None)]
+    [f] = facts_of(linker, "哪吒V自去年11月份上市以来，销量还保持了每月25%以上的增长。", date(2021, 8, 23))
+    assert (f.metric, f.basis, f.period, f.qualifier) == ("sales", "mom", None, "over")

@@ -297,9 +297,15 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
         owner = _owner_of_place(text, linked, kb, s_start, q.start, subject_id, previous)
         if owner is not None:
             scope, (subject_id, subject) = subject, owner
-    if basis == "level" and period[0] and (_CUMULATIVE.search(text, max(s_start, q.start - 30), q.start)
-                                           or _MILESTONE_AFTER.match(text, q.end)):
-        period = _as_of(period)  # "到2019年12月已实现产量10000台": all made until then
+    if basis == "level" and (_CUMULATIVE.search(text, max(s_start, q.start - 30), q.start)
+                             or _MILESTONE_AFTER.match(text, q.end)):
+        # "到2019年12月已实现产量10000台": all made until then; "在2025年4月宣布已完成…220台的交付": a total
+        # as of the day it was announced
+        said = [p for p in periods.said if p.char_end <= q.start]
+        if said and not _has_period_in(periods, s_start, q.start):
+            period = (said[-1].label, said[-1].start, said[-1].end)
+        if period[0]:
+            period = _as_of(period)
     elif metric in FLOW_METRICS and period[0] and period[0].startswith("..") and period[2] is not None:
         period = _year_to_date(period)  # "截至11月，泰国新车销量中日本汽车所占的比例为69%": January to November
     label, p_start, p_end = period
@@ -674,6 +680,7 @@ class _SentencePeriods:
         self.args = (text, s_start, s_end, published)
         self.found: list[Period] | None = None
         self.compared: list[Period] = []
+        self.said: list[Period] = []
         self.document, self.index, self.para_first = document, index, para_first
 
     def forecast(self) -> bool:
@@ -697,8 +704,14 @@ class _SentencePeriods:
                 if _is_day(p) or p.basis or "????" in p.label:
                     continue
                 p = replace(p, char_start=p.char_start + s_start, char_end=p.char_end + s_start)
-                if text.startswith("起", p.char_end) or any(a <= p.char_start < b for a, b in sourced):
-                    continue  # "自去年起加征": since when; "根据…2025年前11个月的业绩报告": the source's span
+                if _REPORT_DATE_AFTER.match(text, p.char_end):
+                    self.said.append(p)  # "福特在12月中提及": when it was said, the date of a total "已完成"
+                    continue
+                if text.startswith("起", p.char_end) or any(a <= p.char_start < b for a, b in sourced) \
+                        or _EVENT_SINCE_AFTER.match(text, p.char_end):
+                    # "自去年起加征": since when; "根据…2025年前11个月的业绩报告": the source's span; "自去年11月
+                    # 份上市以来": since an event
+                    continue
                 (self.compared if _is_comparison(text, p) else self.found).append(p)
         return self.found
 
@@ -710,9 +723,12 @@ def _is_comparison(text: str, p: Period) -> bool:
 
 
 _COMPARED_BEFORE = ("比", "较", "与", "相比", "同")
+_REPORT_DATE_AFTER = re.compile(r"[初中底末]?(?:提及|表示|宣布|称|透露|公布|披露|指出)")
+_EVENT_SINCE_AFTER = re.compile(r"[^，,。；]{1,6}以来")
 _SOURCE_PHRASE = re.compile(r"根据[^，,。；]{0,40}?(?:报告|数据|报表|财报)")
 _COMPARED_AFTER = ("相比", "持平")
 _DURATION = re.compile(r"(?<![前近])(?:[一二两三四五六七八九十百千\d]+|半)(?:天|日内|周|个月|年之内|年内)(?!份)")
+_NOW = re.compile(r"目前|当前|现在|如今|眼下")
 _FORECAST = re.compile(r"有望|预计|预期|将会|计划|目标|预测")
 
 
@@ -727,7 +743,8 @@ def _period(periods: _SentencePeriods, pos: int, metric: str) -> tuple[str | Non
         return None, None, None  # "百天交付4万辆", "一年之内就净增了一倍": over that stretch, not a calendar period
     before = [p for p in s_periods if p.char_end <= pos]
     p = before[-1] if before else (s_periods[0] if s_periods else None)
-    if p is None and metric in FLOW_METRICS:
+    if p is None and metric in FLOW_METRICS and not _NOW.search(text, s_start, pos):
+        # "目前…产量已恢复至危机前水平的一半左右": a figure stated for now takes no earlier period
         p = periods.context()
         if p is None and published is not None and _FORECAST.search(text, _clause_start(text, s_start, pos) - 30
                                                                      if pos - s_start > 30 else s_start, pos):
