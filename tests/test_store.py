@@ -66,3 +66,18 @@ def test_published_at_keeps_offset_and_sorts_in_utc(store):
 def test_id_prefix_lookup(store):
     out = store.save_article(_article("k1", "一。"))
     assert store.get_document(out.document_id[:8])["id"] == out.document_id
+
+
+def test_a_migration_numbered_below_the_database_version_is_still_applied(tmp_path):
+    # stages developed side by side: 0007 reached a database before 0005 existed
+    from autointel.store import open_store
+
+    db = tmp_path / "old.db"
+    s = open_store(db)
+    for table in ("story_members", "stories", "story_links", "story_bands", "story_signatures"):
+        s.conn.execute(f"DROP TABLE {table}")
+    s.conn.execute("DELETE FROM schema_migrations WHERE number = 5")
+    s.conn.close()
+    s = open_store(db)
+    assert s.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'story_members'").fetchone()
+    assert {r[0] for r in s.conn.execute("SELECT number FROM schema_migrations")} >= {1, 2, 3, 4, 5, 6, 7}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -62,21 +63,38 @@ class SqliteStore:
 
     # ---- schema -------------------------------------------------------------------------
     def migrate(self) -> None:
+        """Apply every migration not applied yet, in number order.
+
+        Applied migrations are recorded by number, not only as the highest number reached: stages developed
+        side by side can land a lower number after a higher one, and a database must still get it.  A
+        database from before the record existed counts a migration as applied when its tables exist."""
+        self.conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, "
+                          "name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+        applied = {r[0] for r in self.conn.execute("SELECT number FROM schema_migrations")}
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         files = sorted(p for p in resources.files("autointel.store.migrations").iterdir() if p.name.endswith(".sql"))
         for f in files:
             number = int(f.name.split("_", 1)[0])
-            if number <= version:
+            if number in applied:
                 continue
+            statements = _split_sql(f.read_text(encoding="utf-8"))
             self.conn.execute("BEGIN IMMEDIATE")
             try:
-                for statement in _split_sql(f.read_text(encoding="utf-8")):
-                    self.conn.execute(statement)
-                self.conn.execute(f"PRAGMA user_version = {number}")
+                if not (number <= version and self._tables_exist(statements)):
+                    for statement in statements:
+                        self.conn.execute(statement)
+                self.conn.execute("INSERT INTO schema_migrations (number, name, applied_at) VALUES (?, ?, ?)",
+                                  (number, f.name, _now()))
+                self.conn.execute(f"PRAGMA user_version = {max(version, number)}")
                 self.conn.execute("COMMIT")
             except Exception:
                 self.conn.execute("ROLLBACK")
                 raise
+            version = max(version, number)
+
+    def _tables_exist(self, statements: list[str]) -> bool:
+        names = [m.group(1) for st in statements for m in [_CREATE_TABLE.match(st)] if m]
+        return all(self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (n,)).fetchone() for n in names)
 
     @property
     def schema_version(self) -> int:
@@ -222,6 +240,9 @@ class SqliteStore:
 
 def _iso(dt: datetime | None) -> str | None:
     return dt.isoformat() if dt else None
+
+
+_CREATE_TABLE = re.compile(r"CREATE\s+(?:VIRTUAL\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.IGNORECASE)
 
 
 def _split_sql(script: str) -> list[str]:
