@@ -94,11 +94,14 @@ def extract_claims(text: str, mentions: Sequence, kb) -> list[Claim]:
             if not here:
                 carried = status
                 continue
-            attribution, attribution_id = _attribution(text, a, part, here, kb, r)
             sides = [m for m in in_sentence if m.start < b]  # a part's subject may be named earlier in the sentence
             types = _types(part, sides, kb, r, a)
             if status in ("denied", "no_comment") and in_this_sentence and _ALL_OF_THEM.search(part):
                 types = []  # "不过这些“合作”消息都被小米一一澄清": the answer to every claim just made
+            if not types and (not out or status not in ("denied", "no_comment", "confirmed")):
+                carried = status  # no event and no answer: most sentences end here, before any attribution
+                continue
+            attribution, attribution_id = _attribution(text, a, part, here, kb, r)
             if not types:
                 # "北汽蓝谷回应称，消息不实" / "小米暂未回应": an answer to claims just made, by one of their sides
                 for answered in _answered(out, in_this_sentence, part, status, here, kb):

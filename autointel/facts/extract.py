@@ -16,6 +16,7 @@ must be able to trust every row.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -125,6 +126,7 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
     linked = sorted((m for m in mentions if m.entity_id and kb.entities.get(m.entity_id)
                      and kb.entities[m.entity_id].type in SUBJECT_TYPES), key=lambda m: m.start)
     spans = sentences(text)
+    starts = [m.start for m in linked]
     national = _about_china(text, linked, kb)
     facts: list[Fact] = []
     q_index = 0
@@ -145,14 +147,16 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
         if not in_sentence or _is_heading(text, s_start, s_end):
             continue
         periods = doc_periods.at(i, para_first)
+        # the sentence's own mentions: every look-up of a figure stays inside its sentence
+        here = linked[bisect_left(starts, s_start):bisect_left(starts, s_end)]
         found = []
         for q in in_sentence:
-            fact = _fact(text, q, s_start, s_end, vocab, linked, kb, periods, previous, national)
+            fact = _fact(text, q, s_start, s_end, vocab, here, kb, periods, previous, national)
             if fact is not None:
                 found.append(fact)
                 previous = fact
         if "分别" in text[s_start:s_end]:
-            found, last_group = _respectively(text, s_start, found, linked, kb, last_group)
+            found, last_group = _respectively(text, s_start, found, here, kb, last_group)
         facts += found
     return facts
 
