@@ -394,3 +394,11 @@ def test_now_takes_no_earlier_period_and_monthly_growth_is_mom(linker):
     assert got == [(50, None)]
     [f] = facts_of(linker, "哪吒V自去年11月份上市以来，销量还保持了每月25%以上的增长。", date(2021, 8, 23))
     assert (f.metric, f.basis, f.period, f.qualifier) == ("sales", "mom", None, "over")
+
+
+def test_a_paragraph_naming_nobody_goes_on_with_the_figure_before_it(linker):
+    text = "假如车主计划购入原价276,000元的Model Y标准续航版。\n如果选择标准融资租赁方案，可首付0元，月付5,520元。"
+    got = [(f.subject, f.metric, f.value) for f in facts_of(linker, text, date(2021, 11, 1))]
+    assert got == [("特斯拉Model Y", "price", 276_000), ("特斯拉Model Y", "price", 0), ("特斯拉Model Y", "price", 5520)]
+    text = "假如车主计划购入原价276,000元的Model Y标准续航版。\n据统计，新能源汽车销量为100万辆。"
+    assert [f.value for f in facts_of(linker, text, date(2021, 11, 1))] == [276_000]  # another measure: no

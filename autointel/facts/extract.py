@@ -134,8 +134,10 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
     last_group: list[Fact] = []  # the last "分别" list of figures, for growth rates listed after it
     doc_periods = _DocumentPeriods(text, spans, published)  # periods looked for only where needed
     para_first = 0  # index of the paragraph's first sentence
+    before: Fact | None = None
     for i, (s_start, s_end) in enumerate(spans):
         if s_start == 0 or text[s_start - 1] == "\n":
+            before = previous or before  # the figure just before this paragraph, for its subject only
             previous, last_group, para_first = None, [], i
             if i and doc_periods.opening_end is None:
                 doc_periods.opening_end = i
@@ -151,7 +153,7 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
         here = linked[bisect_left(starts, s_start):bisect_left(starts, s_end)]
         found = []
         for q in in_sentence:
-            fact = _fact(text, q, s_start, s_end, vocab, here, kb, periods, previous, national)
+            fact = _fact(text, q, s_start, s_end, vocab, here, kb, periods, previous, national, before)
             if fact is not None:
                 found.append(fact)
                 previous = fact
@@ -225,7 +227,8 @@ def _is_gap(text: str, q: Quantity, clause_start: int) -> bool:
 
 
 def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, linked: list, kb,
-          periods: "_SentencePeriods", previous: Fact | None, national: bool = False) -> Fact | None:
+          periods: "_SentencePeriods", previous: Fact | None, national: bool = False,
+          before: Fact | None = None) -> Fact | None:
     clause_start = _clause_start(text, s_start, q.start)
     if _is_gap(text, q, clause_start):
         return None
@@ -291,6 +294,11 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
             own = own if own[0] and kb.entities[own[0]].type in ("model", "brand") else (None, None)
         subject_id, subject = own if own[0] else _subject(linked, kb, s_start, anchor, previous, text, q.start,
                                                           national and metric in FLOW_METRICS, metric)
+        if subject is None and previous is None and before is not None and before.metric == metric \
+                and s_start - before.sentence_end <= _FOLLOW_REACH:
+            # a paragraph naming nobody goes on with the figure just before it, on the same measure
+            # ("…原价276,000元的Model Y。\n如果选择标准融资租赁方案，可首付0元，月付5,520元")
+            subject_id, subject = before.subject_id, before.subject
         if subject is None:
             return None
         scope = _scope(text, linked, kb, s_start, anchor, q.start, subject_id, vocab)
