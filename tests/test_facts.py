@@ -402,3 +402,17 @@ def test_a_paragraph_naming_nobody_goes_on_with_the_figure_before_it(linker):
     assert got == [("特斯拉Model Y", "price", 276_000), ("特斯拉Model Y", "price", 0), ("特斯拉Model Y", "price", 5520)]
     text = "假如车主计划购入原价276,000元的Model Y标准续航版。\n据统计，新能源汽车销量为100万辆。"
     assert [f.value for f in facts_of(linker, text, date(2021, 11, 1))] == [276_000]  # another measure: no
+
+
+def test_since_start_dates_the_from_figure_and_a_forecast_is_of_the_current_year(linker):
+    text = ("据乘联会数据，2023-2024年新能源车年增速分别达到了39%及47%，自2022年末至今新能源乘用车年销售规模从526万辆"
+            "激增至1240万辆(预期)，渗透率极有可能首次突破50%。")
+    got = {f.value: f.period for f in facts_of(linker, text, date(2025, 12, 30))}
+    assert (got[5_260_000], got[12_400_000], got[50]) == ("2022", "2025", "2025")
+    [f] = facts_of(linker, "极星预计，到 2025 年底，其年度销量有望达到 29 万辆。", date(2022, 4, 5))
+    assert f.period == "2025"  # a forecast keeps the future year it names
+
+
+def test_a_place_does_not_continue_a_models_measure(linker):
+    text = "2025年,新款蔚来ES8百天交付4万辆。2024年,深圳曾以近300万辆的成绩登顶。"
+    assert [(f.subject, f.value) for f in facts_of(linker, text, date(2026, 1, 5))] == [("蔚来ES8", 40_000)]

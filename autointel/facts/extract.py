@@ -262,6 +262,9 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
             return None
         if s_start - previous.sentence_end > _FOLLOW_REACH and _subject_in(linked, kb, s_start, q.start, text)[0] is None:
             return None  # far from the figure it would continue and naming nothing: a new topic
+    if follows and metric is None and previous.sentence_start != s_start and _kind_changes(
+            kb, previous.subject_id, _subject_in(linked, kb, s_start, q.start, text)[0]):
+        return None  # "蔚来ES8百天交付4万辆。2024年,深圳曾以近300万辆的成绩登顶": 深圳's measure is not ES8's
     if follows and (q.unit in vocab.units[previous.metric] or percent):
         metric = previous.metric
     elif metric is None:
@@ -496,6 +499,13 @@ def _subject_in(linked: list, kb, lo: int, hi: int, text: str = "") -> tuple[str
     return eid, kb.entities[eid].name
 
 
+def _kind_changes(kb, a: str | None, b: str | None) -> bool:
+    """A place after an organisation or the other way round (None: not named)."""
+    if a is None or b is None or a not in kb.entities or b not in kb.entities:
+        return False
+    return (kb.entities[a].type == "place") != (kb.entities[b].type == "place")
+
+
 def _company_in(linked: list, kb, lo: int, hi: int, text: str) -> str | None:
     found = [m for m in _candidates(linked, kb, lo, hi, text) if kb.entities[m.entity_id].type != "place"]
     return found[-1].entity_id if found else None
@@ -693,6 +703,7 @@ class _SentencePeriods:
         self.found: list[Period] | None = None
         self.compared: list[Period] = []
         self.said: list[Period] = []
+        self.since: list[Period] = []
         self.document, self.index, self.para_first = document, index, para_first
 
     def forecast(self) -> bool:
@@ -719,6 +730,9 @@ class _SentencePeriods:
                 if _REPORT_DATE_AFTER.match(text, p.char_end):
                     self.said.append(p)  # "福特在12月中提及": when it was said, the date of a total "已完成"
                     continue
+                if _SINCE_NOW_AFTER.match(text, p.char_end):
+                    self.since.append(p)  # the start of "自2022年末至今": only the figure after 从 is of then
+                    continue
                 if text.startswith("起", p.char_end) or any(a <= p.char_start < b for a, b in sourced) \
                         or _EVENT_SINCE_AFTER.match(text, p.char_end):
                     # "自去年起加征": since when; "根据…2025年前11个月的业绩报告": the source's span; "自去年11月
@@ -740,8 +754,10 @@ _EVENT_SINCE_AFTER = re.compile(r"[^，,。；]{1,6}以来")
 _SOURCE_PHRASE = re.compile(r"根据[^，,。；]{0,40}?(?:报告|数据|报表|财报)")
 _COMPARED_AFTER = ("相比", "持平")
 _DURATION = re.compile(r"(?<![前近])(?:[一二两三四五六七八九十百千\d]+|半)(?:天|日内|周|个月|年之内|年内)(?!份)")
+_SINCE_NOW_AFTER = re.compile(r"[初中底末]?至今")
+_FORECAST_AFTER = re.compile(r"[^，,。；]{0,12}?[（(](?:预期|预计|预测|E)[)）]")
 _NOW = re.compile(r"目前|当前|现在|如今|眼下")
-_FORECAST = re.compile(r"有望|预计|预期|将会|计划|目标|预测")
+_FORECAST = re.compile(r"有望|预计|预期|将会|计划|目标|预测|有可能")
 
 
 def _period(periods: _SentencePeriods, pos: int, metric: str) -> tuple[str | None, date | None, date | None]:
@@ -751,6 +767,19 @@ def _period(periods: _SentencePeriods, pos: int, metric: str) -> tuple[str | Non
     flow, and does not take a period from elsewhere."""
     s_periods = periods.get()
     text, s_start, _s_end, published = periods.args
+    since = [p for p in periods.since if p.char_end <= pos]
+    if since and text[max(s_start, pos - 2):pos].endswith(("从", "由")):
+        return since[-1].label, since[-1].start, since[-1].end  # "自2022年末至今…从526万辆": then
+    clause_start = _clause_start(text, s_start, pos)
+    earlier = [p for p in s_periods if p.char_end <= pos]
+    if published is not None and metric in FLOW_METRICS and not any(clause_start <= p.char_start < pos for p in s_periods) \
+            and (_FORECAST_AFTER.match(text, pos) or _FORECAST.search(text, clause_start, pos)) \
+            and not (earlier and earlier[-1].end is not None and earlier[-1].end.year >= published.year):
+        # "2023-2024年增速分别…，…激增至1240万辆(预期)", "渗透率极有可能首次突破50%": a forecast is not of a
+        # past period named earlier in the sentence but of the current year ("到 2025 年底，…有望达到 29 万辆"
+        # keeps its 2025)
+        year = published.year
+        return str(year), date(year, 1, 1), date(year, 12, 31)
     if _DURATION.search(text, max(s_start, pos - 8), pos):
         return None, None, None  # "百天交付4万辆", "一年之内就净增了一倍": over that stretch, not a calendar period
     before = [p for p in s_periods if p.char_end <= pos]
