@@ -416,3 +416,15 @@ def test_since_start_dates_the_from_figure_and_a_forecast_is_of_the_current_year
 def test_a_place_does_not_continue_a_models_measure(linker):
     text = "2025年,新款蔚来ES8百天交付4万辆。2024年,深圳曾以近300万辆的成绩登顶。"
     assert [(f.subject, f.value) for f in facts_of(linker, text, date(2026, 1, 5))] == [("蔚来ES8", 40_000)]
+
+
+def test_rates_years_ago_and_net_changes_between_two_years(linker):
+    [f] = facts_of(linker, "哪吒V自去年11月份上市以来，销量保持了每月25%以上的增长。", date(2021, 8, 23))
+    assert f.period is None
+    text = "截至11月，泰国新车销量中日本汽车所占的比例为69%，与5年前的约9成相比急剧减少。"
+    assert [(f.value, f.period) for f in facts_of(linker, text, date(2025, 12, 28))] == [
+        (69, "2025-01..2025-11"), (90, "2020")]
+    text = "美国自1965年人均(每千人)保有量从467辆增长至1975年640辆，净增接近200辆/千人。"
+    got = [(f.value, f.unit, f.period) for f in facts_of(linker, text, date(2025, 12, 30))]
+    assert got == [(467, "per_1000_people", "1965"), (640, "per_1000_people", "1975"),
+                   (200, "per_1000_people", "1965..1975")]

@@ -755,6 +755,9 @@ _SOURCE_PHRASE = re.compile(r"根据[^，,。；]{0,40}?(?:报告|数据|报表|
 _COMPARED_AFTER = ("相比", "持平")
 _DURATION = re.compile(r"(?<![前近])(?:[一二两三四五六七八九十百千\d]+|半)(?:天|日内|周|个月|年之内|年内)(?!份)")
 _SINCE_NOW_AFTER = re.compile(r"[初中底末]?至今")
+_PER_PERIOD = re.compile(r"每(?:月|年|季度|周)")
+_YEARS_AGO = re.compile(r"([0-9]{1,2}|[一二两三四五六七八九十])年前")
+_CN_SMALL = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
 _FORECAST_AFTER = re.compile(r"[^，,。；]{0,12}?[（(](?:预期|预计|预测|E)[)）]")
 _NOW = re.compile(r"目前|当前|现在|如今|眼下")
 _FORECAST = re.compile(r"有望|预计|预期|将会|计划|目标|预测|有可能")
@@ -780,9 +783,18 @@ def _period(periods: _SentencePeriods, pos: int, metric: str) -> tuple[str | Non
         # keeps its 2025)
         year = published.year
         return str(year), date(year, 1, 1), date(year, 12, 31)
-    if _DURATION.search(text, max(s_start, pos - 8), pos):
-        return None, None, None  # "百天交付4万辆", "一年之内就净增了一倍": over that stretch, not a calendar period
+    if _DURATION.search(text, max(s_start, pos - 8), pos) or _PER_PERIOD.search(text, clause_start, pos):
+        # "百天交付4万辆", "一年之内就净增了一倍": over that stretch; "每月25%以上的增长": a rate, not a
+        # calendar period
+        return None, None, None
+    ago = _YEARS_AGO.search(text, clause_start, pos)
+    if ago and published is not None:
+        year = published.year - _small_number(ago.group(1))  # "与5年前的约9成相比": the year it names
+        return str(year), date(year, 1, 1), date(year, 12, 31)
     before = [p for p in s_periods if p.char_end <= pos]
+    span = _between_years(text, s_start, pos, before)
+    if span:
+        return span  # "美国自1965年…保有量从467辆增长至1975年640辆，净增接近200辆/千人": over 1965..1975
     p = before[-1] if before else (s_periods[0] if s_periods else None)
     if p is None and metric in FLOW_METRICS and not _NOW.search(text, s_start, pos):
         # "目前…产量已恢复至危机前水平的一半左右": a figure stated for now takes no earlier period
@@ -793,6 +805,25 @@ def _period(periods: _SentencePeriods, pos: int, metric: str) -> tuple[str | Non
             year = published.year
             return str(year), date(year, 1, 1), date(year, 12, 31)
     return (p.label, p.start, p.end) if p else (None, None, None)
+
+
+def _between_years(text: str, s_start: int, pos: int, before: list[Period]) -> tuple[str, date, date] | None:
+    """A net change (净增, 净减) after "自/从 Y1 … 至 Y2": the change over Y1..Y2."""
+    if len(before) < 2 or not _NET_CHANGE.search(text, max(s_start, pos - 6), pos):
+        return None
+    first, last = before[-2], before[-1]
+    if not (len(first.label) == len(last.label) == 4 and first.label < last.label):
+        return None
+    if not text[max(s_start, first.char_start - 2):first.char_start].endswith(("自", "从")):
+        return None
+    return f"{first.label}..{last.label}", first.start, last.end
+
+
+_NET_CHANGE = re.compile(r"净增|净减|净增长|净减少")
+
+
+def _small_number(s: str) -> int:
+    return int(s) if s.isdigit() else _CN_SMALL[s]
 
 
 def _is_day(p: Period) -> bool:
