@@ -428,3 +428,10 @@ def test_rates_years_ago_and_net_changes_between_two_years(linker):
     got = [(f.value, f.unit, f.period) for f in facts_of(linker, text, date(2025, 12, 30))]
     assert got == [(467, "per_1000_people", "1965"), (640, "per_1000_people", "1975"),
                    (200, "per_1000_people", "1965..1975")]
+
+
+def test_a_cue_cut_by_the_word_before_it_is_no_cue(linker):
+    # 首批发起单位 is 首批 + 发起单位: it holds 批发 (wholesale) only by accident
+    assert facts_of(linker, "长安汽车、赛力斯等17家首批发起单位共同发起成立联盟。", date(2024, 3, 13)) == []
+    [f] = facts_of(linker, "比亚迪3月批发销量为30万辆。", date(2024, 4, 1))
+    assert (f.metric, f.value) == ("sales", 300_000)

@@ -81,6 +81,7 @@ class Vocabulary:
     up: tuple[str, ...]
     down: tuple[str, ...]
     segments: tuple[str, ...]
+    not_after: dict[str, frozenset[str]]  # cue -> characters it may not follow (首批发起 is no 批发)
 
 
 @lru_cache(maxsize=1)
@@ -92,7 +93,8 @@ def vocabulary() -> Vocabulary:
     return Vocabulary(tuple(cues), pattern, dict(cues), {m: frozenset(spec["units"]) for m, spec in data["metrics"].items()},
                       dict(data["unit_metrics"]), tuple(data["basis"]["yoy"]), tuple(data["basis"]["mom"]),
                       tuple(data["change_up"]), tuple(data["change_down"]),
-                      tuple(sorted(data["segments"], key=len, reverse=True)))
+                      tuple(sorted(data["segments"], key=len, reverse=True)),
+                      {cue: frozenset(chars) for cue, chars in (data.get("not_after") or {}).items()})
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -464,7 +466,7 @@ def _cues(vocab: Vocabulary, text: str, lo: int, hi: int, names) -> list[re.Matc
         m = vocab.cue_pattern.search(text, pos, hi)
         if m is None:
             return out
-        if _inside(m, names):
+        if _inside(m, names) or text[m.start() - 1:m.start()] in vocab.not_after.get(m.group(), ()):
             pos = m.start() + 1
             continue
         out.append(m)
