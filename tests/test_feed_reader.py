@@ -97,7 +97,7 @@ def test_dtd_and_entities_refused(name):
     with pytest.raises(IngestError) as e:
         read(name)
     assert e.value.code == "E107"
-    assert time.monotonic() - start < 2
+    assert time.monotonic() - start < 10  # refused before expansion (a hang guard, not a speed test)
     assert "root:" not in str(e.value)  # /etc/passwd never read
 
 

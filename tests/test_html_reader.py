@@ -86,7 +86,7 @@ def test_deeply_nested_page_finishes_fast():
             + "</div>" * 10_000 + "</body></html>")
     start = time.monotonic()
     results = list(reader.read(SourceText(text=text, location="deep.html", name="deep.html"), CTX))
-    assert time.monotonic() - start < 5
+    assert time.monotonic() - start < 20  # a hang guard, not a speed test
     assert len(results) == 1
     # lxml drops what lies deeper than it parses: a coded failure, never a hang
     assert isinstance(results[0], RawArticle) or results[0].code == "E113"

@@ -273,7 +273,8 @@ def test_pathological_lines_stay_fast(body):
 
     t = time.perf_counter()
     r = markdown_to_aligned(body, None)
-    assert time.perf_counter() - t < 1.0
+    # a guard against catastrophic backtracking (minutes), not a speed test: generous for a loaded machine
+    assert time.perf_counter() - t < 10.0
     check_alignment(body, r.text)
 
 
