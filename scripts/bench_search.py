@@ -83,6 +83,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-rebuild", action="store_true", help="measure queries on the existing index only")
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--workers", type=int, default=None, help="segmenting processes for the build (default: auto)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
@@ -101,9 +102,9 @@ def main() -> int:
     report.update(documents=docs, mean_chars=round(chars / max(docs, 1)))
     if not args.no_rebuild:
         t0 = time.perf_counter()
-        n = update_index(store, rebuild=True)
+        n = update_index(store, rebuild=True, workers=args.workers)
         secs = time.perf_counter() - t0
-        report.update(index_build_seconds=round(secs, 1), index_build_docs_per_s=round(n / secs),
+        report.update(workers=args.workers or "auto", index_build_seconds=round(secs, 1), index_build_docs_per_s=round(n / secs),
                       index_build_chars_per_s=round(chars / secs))
     report["index_bytes"] = du(index_path(args.db))
     report["rss_after_build_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

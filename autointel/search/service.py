@@ -43,12 +43,14 @@ def open_engine(store, index: SearchIndex | None = None, *, sync: bool = True) -
     return SearchEngine(store, index, QueryParser(kb, seg))
 
 
-def update_index(store, *, rebuild: bool = False, on_progress: Callable[[int], None] | None = None) -> int:
-    """Index what changed (or everything); returns the number of documents indexed."""
+def update_index(store, *, rebuild: bool = False, workers: int | None = None,
+                 on_progress: Callable[[int], None] | None = None) -> int:
+    """Index what changed (or everything); returns the number of documents indexed.  ``workers``: segmenting
+    processes (default: one per core for large syncs, none for small ones)."""
     index = open_index(store)
     seg = segmenter_for_store(store)
     try:
-        n = (rebuild_index if rebuild else sync_index)(store, index, seg, on_progress=on_progress)
+        n = (rebuild_index if rebuild else sync_index)(store, index, seg, workers=workers, on_progress=on_progress)
     finally:
         index.close()
     return n
