@@ -435,3 +435,8 @@ def test_a_cue_cut_by_the_word_before_it_is_no_cue(linker):
     assert facts_of(linker, "长安汽车、赛力斯等17家首批发起单位共同发起成立联盟。", date(2024, 3, 13)) == []
     [f] = facts_of(linker, "比亚迪3月批发销量为30万辆。", date(2024, 4, 1))
     assert (f.metric, f.value) == ("sales", 300_000)
+
+
+def test_investors_asking_is_no_investment(linker):
+    text = "被投资者问及是否与小米集团合作造车时，海马汽车表示，公司目前并无相关事项。"
+    assert [c.type for c in claims_of(linker, text)] == ["cooperation"]

@@ -61,7 +61,9 @@ def rules() -> ClaimRules:
     for ctype, triggers, minimum in types:
         for t in triggers:
             by_trigger.setdefault(t, []).append((ctype, minimum))
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(by_trigger, key=len, reverse=True)))
+    not_before = {t: "".join(chars) for t, chars in (data.get("not_before") or {}).items()}
+    pattern = re.compile("|".join(re.escape(t) + (f"(?![{re.escape(not_before[t])}])" if t in not_before else "")
+                                  for t in sorted(by_trigger, key=len, reverse=True)))
     status = tuple((st, tuple(data["status"][st])) for st in order)
     patterns = tuple((st, re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))))
                      for st, words in status)
