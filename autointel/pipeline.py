@@ -88,7 +88,7 @@ def linker_for(store):
 
 
 # Bump when fact or claim extraction changes: `autointel link` then redoes every document.
-EXTRACTION_VERSION = "1"
+EXTRACTION_VERSION = "2"
 
 
 def analysis_version(linker) -> str:
