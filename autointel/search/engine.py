@@ -168,7 +168,7 @@ class SearchEngine:
             for (score, _), day, rowid in zip(hits, days, rowids):
                 if rowid not in scored:
                     scored[rowid] = (score * self._recency(day), tier)
-            if len(scored) >= limit * 3 or len(scored) >= CANDIDATES:
+            if len(scored) >= limit:  # a relaxed tier is a costly query: only to fill the page
                 break
         # only the head can reach the page (a story folds a handful of reposts): fetch no more rows than that
         ranked = sorted(scored.items(), key=lambda kv: (kv[1][1], -kv[1][0], kv[0]))[:max(RERANK, limit * 4)]

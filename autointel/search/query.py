@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import Callable
 from importlib import resources
 
 import yaml
@@ -36,6 +37,7 @@ STOPWORDS = frozenset("""
 a an the of and or in on at for to from by with about as is are was were be news latest new what how why
 """.split())
 MAX_NGRAM = 4
+RARE_COMPOUND = 20  # documents
 
 
 class QueryError(AutointelError):
@@ -119,10 +121,12 @@ def load_glossary() -> Glossary:
 
 
 class QueryParser:
-    def __init__(self, kb: KnowledgeBase, segmenter: Segmenter, glossary: Glossary | None = None):
+    def __init__(self, kb: KnowledgeBase, segmenter: Segmenter, glossary: Glossary | None = None,
+                 doc_freq: Callable[[str], int] | None = None):
         self.kb = kb
         self.seg = segmenter
         self.glossary = glossary or load_glossary()
+        self.doc_freq = doc_freq  # body document frequency of a term, when an index is at hand
         self._nicknames = {lookup_key(n.alias): n for n in kb.nicknames}
 
     # ---- public -------------------------------------------------------------------------
@@ -237,6 +241,11 @@ class QueryParser:
                 out.append(g)
         return out
 
+    def _rare(self, word: str) -> bool:
+        """A compound the index seldom holds is also looked for as its parts; a common one is not (its
+        parts, such as 数据 + 安全, would match a large share of the corpus and cost far more than they find)."""
+        return self.doc_freq is None or self.doc_freq(word.lower()) < RARE_COMPOUND
+
     def _known(self, word: str) -> bool:
         return bool(self.kb.find(word)) or lookup_key(word) in self._nicknames or word in self.glossary.synonyms
 
@@ -261,7 +270,7 @@ class QueryParser:
         if atomic:
             g.alternatives.append([word.lower()])
             g.surfaces.append(shown)
-            parts = self.seg.parts(word) if not latin else []
+            parts = self.seg.parts(word) if not latin and self._rare(word) else []
             if parts:  # 汽车销量 also matches 汽车 … 销量 written apart
                 g.alternatives.append(parts)
                 g.surfaces += [p for p in parts if len(p) > 1]

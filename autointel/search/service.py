@@ -40,7 +40,8 @@ def open_engine(store, index: SearchIndex | None = None, *, sync: bool = True) -
         except SearchError as e:
             if e.code != "E601":  # another process is writing: search what is committed
                 raise
-    return SearchEngine(store, index, QueryParser(kb, seg))
+    searcher = index.searcher()
+    return SearchEngine(store, index, QueryParser(kb, seg, doc_freq=lambda term: searcher.doc_freq("body", term)))
 
 
 def update_index(store, *, rebuild: bool = False, workers: int | None = None,
