@@ -97,13 +97,7 @@ def _item_json(item, status: str) -> dict:
             "path": item.raw.location, "script": item.script}
 
 
-def _doc_row(row: dict) -> dict:
-    return {
-        "id": row["id"], "title": row["title"], "published_at": row["published_at"], "source": row["outlet"],
-        "url": row["url"], "script": row["script"], "path": row["path"], "status": row["status"],
-        "error": f"[{row['error_code']}] {row['error']}" if row.get("error_code") else None,
-        "error_code": row.get("error_code"), "reader": row.get("reader"), "chars": row.get("chars"),
-    }
+from autointel.views import doc_row as _doc_row  # noqa: E402  (kept for callers of the old name)
 
 
 @app.command()
@@ -144,30 +138,10 @@ def show(
     if doc is None:
         err.print(f"[red]no document {doc_id!r}[/red]")
         raise typer.Exit(1)
-    view = _doc_row(doc) | {
-        "text": doc["canonical"], "original": doc["original"], "original_title": doc["original_title"],
-        "author": doc["author"], "feed": doc["feed"], "offsets": doc["offsets"], "metadata": doc["metadata"],
-        "duplicates": doc["sources"], "content_hash": doc["content_hash"], "ingested_at": doc["ingested_at"],
-        "updated_at": doc["updated_at"],
-    }
-    if doc["status"] == "ok":
-        from autointel.commands.entities import mentions_json
-        from autointel.pipeline import linker_for
-        from autointel.store.entities import document_mentions
+    from autointel.search.service import kb_for
+    from autointel.views import document_view
 
-        kb = linker_for(store).kb
-        mentions = document_mentions(store.conn, doc["id"])
-        view["mentions"] = mentions_json(kb, [m for m in mentions if m["field"] == "body"])
-        view["title_mentions"] = mentions_json(kb, [m for m in mentions if m["field"] == "title"])
-        from autointel.commands.facts import fact_json
-        from autointel.store.facts import list_claims, list_facts
-
-        view["facts"] = [fact_json(f) for f in list_facts(store.conn, document_id=doc["id"])]
-        view["claims"] = [{"id": c["id"], "type": c["type"], "participants": c["participants"], "status": c["status"],
-                           "events": [{k: e[k] for k in ("status", "attribution", "text", "start", "end",
-                                                         "orig_start", "orig_end")}
-                                      for e in c["history"] if e["document_id"] == doc["id"]]}
-                          for c in list_claims(store.conn, document_id=doc["id"])]
+    view = document_view(store, kb_for(store), doc)
     if as_json:
         _emit_json(view)
         return
@@ -227,7 +201,7 @@ def stats(
 
 # Commands of later stages live in their own modules and register on the same app.
 from autointel.commands import entities as _entities, facts as _facts, feeds as _feeds, kb as _kb  # noqa: E402,F401
-from autointel.commands import search as _search, stories as _stories, topics as _topics  # noqa: E402,F401
+from autointel.commands import search as _search, serve as _serve, stories as _stories, topics as _topics  # noqa: E402,F401,E501
 
 if __name__ == "__main__":  # pragma: no cover
     # Run the app of the imported module: the command modules registered on that one, not on __main__.

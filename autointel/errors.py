@@ -28,6 +28,8 @@ CODES: dict[str, str] = {
     "E602": "search query could not be understood",
     "E603": "search index is missing or unreadable",
     "E701": "topic taxonomy file is missing or is not valid YAML",
+    "E801": "no such document, entity or story",
+    "E802": "a request parameter is out of range",
     "E702": "topic taxonomy is invalid",
 }
 

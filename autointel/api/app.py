@@ -1,0 +1,213 @@
+"""JSON endpoints over one database.
+
+Conventions: listings are ``{"items": [...], "total": n, "limit": l, "offset": o}``; every error is
+``{"error": {"code": "E…", "message": "…"}}`` with a 4xx/5xx status, the code from autointel/errors.py;
+filters mirror the CLI options.  Each worker thread opens its own SQLite connection (sqlite3 connections
+are not shared across threads); the knowledge base, segmenter and search index are shared.
+"""
+from __future__ import annotations
+
+import threading
+from datetime import date
+from typing import Optional
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from autointel.errors import AutointelError
+
+NOT_FOUND = "E801"
+BAD_PARAMETER = "E802"
+MAX_LIMIT = 500
+
+
+class ApiError(AutointelError):
+    """A request the API cannot answer: unknown thing, bad parameter."""
+
+    def __init__(self, code: str, message: str, status: int):
+        super().__init__(code, message)
+        self.status = status
+
+
+def create_app(db_path: str) -> FastAPI:
+    # no /docs or /redoc pages: FastAPI serves them from a CDN, and autointel works offline
+    app = FastAPI(title="autointel", version="1", docs_url=None, redoc_url=None,
+                  description="Chinese auto-industry news as an evidence-backed knowledge base.")
+    local = threading.local()
+
+    def store():
+        if getattr(local, "store", None) is None:
+            from autointel.store import open_store
+
+            local.store = open_store(db_path)
+        return local.store
+
+    def kb():
+        from autointel.search.service import kb_for
+
+        return kb_for(store())
+
+    def engine():
+        if getattr(local, "engine", None) is None:
+            from autointel.search.service import open_engine
+
+            local.engine = open_engine(store(), sync=False)
+        return local.engine
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(request: Request, exc: RequestValidationError):
+        problems = "; ".join(f"{'.'.join(str(x) for x in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors())
+        return JSONResponse({"error": {"code": BAD_PARAMETER, "message": problems}}, status_code=400)
+
+    @app.exception_handler(AutointelError)
+    async def coded_error(request: Request, exc: AutointelError):
+        status = getattr(exc, "status", None) or (400 if exc.code.startswith(("E6", "E8")) else 500)
+        return JSONResponse({"error": {"code": exc.code, "message": exc.detail}}, status_code=status)
+
+    def page(items: list, total: int, limit: int, offset: int) -> dict:
+        return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+    def check_page(limit: int, offset: int) -> None:
+        if not 1 <= limit <= MAX_LIMIT or offset < 0:
+            raise ApiError(BAD_PARAMETER, f"limit must be 1..{MAX_LIMIT} and offset >= 0", 400)
+
+    def entity_id(name: Optional[str]) -> Optional[str]:
+        if not name:
+            return None
+        found = kb().find(name)
+        if not found:
+            raise ApiError(NOT_FOUND, f"no entity is called {name!r}", 404)
+        return found[0].id
+
+    @app.get("/api/health")
+    def health() -> dict:
+        s = store()
+        return {"ok": True, "documents": s.conn.execute("SELECT count(*) FROM documents WHERE status = 'ok'").fetchone()[0],
+                "schema_version": s.schema_version}
+
+    @app.get("/api/search")
+    def search(q: str = Query(..., description='query in any script or English; "phrase", OR, -word, entity:X'),
+               limit: int = 10, offset: int = 0, since: Optional[date] = None, until: Optional[date] = None,
+               entity: list[str] = Query([]), topic: list[str] = Query([]), outlet: list[str] = Query([]),
+               metric: list[str] = Query([]), fold: bool = True) -> dict:
+        from autointel.search.query import Filters
+
+        check_page(limit, offset)
+        filters = Filters(entities=[entity_id(e) for e in entity], topics=topic, outlets=outlet, metrics=metric,
+                          since=since, until=until)
+        result = engine().search(q, limit=limit + offset, filters=filters, fold=fold)
+        body = result.as_dict()
+        items = body.pop("results")[offset:]
+        return page(items, body["total"], limit, offset) | {"facets": body["facets"],
+                                                            "interpreted": body["interpreted"],
+                                                            "took_ms": body["took_ms"]}
+
+    @app.get("/api/documents")
+    def documents(limit: int = 50, offset: int = 0, status: Optional[str] = None, outlet: Optional[str] = None,
+                  since: Optional[date] = None, until: Optional[date] = None) -> dict:
+        from autointel.views import doc_row
+
+        check_page(limit, offset)
+        where, args = [], []
+        for cond, value in (("status = ?", status), ("outlet = ?", outlet),
+                            ("published_utc >= ?", since.isoformat() if since else None),
+                            ("published_utc < date(?, '+1 day')", until.isoformat() if until else None)):
+            if value is not None:
+                where.append(cond)
+                args.append(value)
+        sql_where = (" WHERE " + " AND ".join(where)) if where else ""
+        conn = store().conn
+        total = conn.execute(f"SELECT count(*) FROM documents{sql_where}", args).fetchone()[0]
+        rows = conn.execute(
+            "SELECT id, title, published_at, outlet, url, script, path, status, error_code, error, reader,"
+            f" length(canonical) AS chars FROM documents{sql_where}"
+            " ORDER BY published_utc IS NULL, published_utc DESC, id LIMIT ? OFFSET ?", args + [limit, offset])
+        return page([doc_row(dict(r)) for r in rows], total, limit, offset)
+
+    @app.get("/api/documents/{doc_id}")
+    def document(doc_id: str) -> dict:
+        from autointel.views import document_view
+
+        doc = store().get_document(doc_id)
+        if doc is None:
+            raise ApiError(NOT_FOUND, f"no document {doc_id!r}", 404)
+        return document_view(store(), kb(), doc)
+
+    @app.get("/api/entities")
+    def entities(type: Optional[str] = None, limit: int = 50, offset: int = 0) -> dict:
+        from autointel.commands.entities import entity_json
+        from autointel.store.entities import entity_counts
+
+        check_page(limit, offset)
+        k = kb()
+        rows = [entity_json(k, eid) | {"documents": d, "mentions": m}
+                for eid, (d, m) in entity_counts(store().conn).items()]
+        if type:
+            rows = [r for r in rows if r["type"] == type]
+        rows.sort(key=lambda r: (-r["documents"], -r["mentions"], r["id"]))
+        return page(rows[offset:offset + limit], len(rows), limit, offset)
+
+    @app.get("/api/entities/{name}")
+    def entity(name: str, docs: int = 10) -> dict:
+        from autointel.commands.entities import entity_profile
+
+        return entity_profile(store(), kb(), entity_id(name), docs)
+
+    @app.get("/api/facts")
+    def facts(entity: Optional[str] = None, metric: Optional[str] = None, limit: int = 100, offset: int = 0) -> dict:
+        from autointel.commands.facts import fact_json
+        from autointel.store.facts import list_facts
+
+        check_page(limit, offset)
+        rows = [fact_json(f) for f in list_facts(store().conn, entity_id=entity_id(entity), metric=metric)]
+        return page(rows[offset:offset + limit], len(rows), limit, offset)
+
+    @app.get("/api/claims")
+    def claims(entity: Optional[str] = None, limit: int = 100, offset: int = 0) -> dict:
+        from autointel.store.facts import list_claims
+
+        check_page(limit, offset)
+        rows = list_claims(store().conn, entity_id=entity_id(entity))
+        return page(rows[offset:offset + limit], len(rows), limit, offset)
+
+    @app.get("/api/conflicts")
+    def conflicts() -> dict:
+        from autointel.store.facts import conflicts as find_conflicts
+
+        rows = find_conflicts(store().conn)
+        return page(rows, len(rows), len(rows) or 1, 0)
+
+    @app.get("/api/stories")
+    def stories(min_size: int = 2, limit: int = 50, offset: int = 0) -> dict:
+        from autointel.commands.stories import story_json
+        from autointel.store.stories import list_stories, story_members
+
+        check_page(limit, offset)
+        rows = list_stories(store().conn, min_size=min_size)
+        items = [story_json(s, story_members(store().conn, s["id"])) for s in rows[offset:offset + limit]]
+        return page(items, len(rows), limit, offset)
+
+    @app.get("/api/stories/{story_id}")
+    def story(story_id: str) -> dict:
+        from autointel.commands.stories import story_json
+        from autointel.store.stories import list_stories, story_members
+
+        conn = store().conn
+        found = [s for s in list_stories(conn, min_size=1) if s["id"] == story_id]
+        if not found:
+            raise ApiError(NOT_FOUND, f"no story {story_id!r}", 404)
+        return story_json(found[0], story_members(conn, story_id))
+
+    @app.get("/api/topics")
+    def topics() -> dict:
+        from autointel.store.topics import topic_counts, topic_counts_by_month
+        from autointel.topics import load_taxonomy
+
+        counts = topic_counts(store().conn)
+        by_month = topic_counts_by_month(store().conn)
+        items = [{"id": t.id, "name": t.zh, "en": t.en, "documents": counts.get(t.id, 0),
+                  "by_month": by_month.get(t.id, {})} for t in load_taxonomy().topics]
+        return page(items, len(items), len(items) or 1, 0)
+
+    return app
