@@ -30,11 +30,33 @@ class ApiError(AutointelError):
         self.status = status
 
 
-def create_app(db_path: str) -> FastAPI:
+def app_from_environment() -> FastAPI:
+    """The factory `autointel serve --workers N` hands to uvicorn: each worker process builds its own app."""
+    import os
+
+    return create_app(os.environ["AUTOINTEL_DB"], sync=False)
+
+
+def _bring_index_up_to_date(db_path: str) -> None:
+    """Once, before serving: request threads then open the index read-only (an index of an older layout
+    is rebuilt here, never under a request)."""
+    from autointel.pipeline import refresh_search
+    from autointel.store import open_store
+
+    store = open_store(db_path)
+    try:
+        refresh_search(store)
+    finally:
+        store.close()
+
+
+def create_app(db_path: str, *, sync: bool = True) -> FastAPI:
     # no /docs or /redoc pages: FastAPI serves them from a CDN, and autointel works offline
     app = FastAPI(title="autointel", version="1", docs_url=None, redoc_url=None,
                   description="Chinese auto-industry news as an evidence-backed knowledge base.")
     local = threading.local()
+    if sync:
+        _bring_index_up_to_date(db_path)
 
     def store():
         if getattr(local, "store", None) is None:

@@ -117,7 +117,7 @@ def entity(
 def entity_profile(store, kb, eid: str, docs_limit: int) -> dict:
     e = kb.entities[eid]
     first, last = entity_store.entity_span(store.conn, eid)
-    counts = entity_store.entity_counts(store.conn).get(eid, (0, 0))
+    counts = entity_store.entity_count(store.conn, eid)
     relations = []
     for direction, r in kb.related(eid):
         other = entity_json(kb, r.target)

@@ -77,6 +77,13 @@ def entity_counts(conn: sqlite3.Connection) -> dict[str, tuple[int, int]]:
         "SELECT entity_id, count(*), sum(mentions) FROM document_entities GROUP BY entity_id")}
 
 
+def entity_count(conn: sqlite3.Connection, entity_id: str) -> tuple[int, int]:
+    """(documents, body mentions) of one entity: an indexed lookup, not the whole-table grouping."""
+    row = conn.execute("SELECT count(*), coalesce(sum(mentions), 0) FROM document_entities WHERE entity_id = ?",
+                       (entity_id,)).fetchone()
+    return row[0], row[1]
+
+
 def entity_documents(conn: sqlite3.Connection, entity_id: str, limit: int | None = None) -> list[dict]:
     sql = ("SELECT d.id, d.title, d.published_at, d.outlet, de.mentions, de.in_title FROM document_entities de"
            " JOIN documents d ON d.id = de.document_id WHERE de.entity_id = ?"
