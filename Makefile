@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DB ?= autointel.db
 
-.PHONY: setup demo test bench roundtrip eval clean
+.PHONY: setup browser demo serve test bench roundtrip eval clean
 
 setup: $(VENV)/.installed
 
@@ -26,8 +26,17 @@ demo: setup
 	$(VENV)/bin/autointel search "輝達 自駕 晶片" --db $(DB) --limit 3
 	$(VENV)/bin/autointel topics --db $(DB)
 
-test: setup
-	$(PY) -m pytest -q
+# The browser tests drive Debian's Chromium (never `playwright install`, which downloads its own) and need a
+# CJK font to render Chinese: both come from Debian's packages.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list :lang=zh | grep -q .; then \
+	  $(if $(shell command -v sudo),sudo,) apt-get install -y --no-install-recommends chromium fonts-noto-cjk \
+	  || { $(if $(shell command -v sudo),sudo,) apt-get update && \
+	       $(if $(shell command -v sudo),sudo,) apt-get install -y --no-install-recommends chromium fonts-noto-cjk; }; \
+	fi
+
+test: setup browser
+	AUTOINTEL_REQUIRE_BROWSER=1 $(PY) -m pytest -q
 
 bench: setup
 	$(PY) scripts/bench_ingest.py

@@ -31,6 +31,8 @@ CODES: dict[str, str] = {
     "E801": "no such document, entity or story",
     "E802": "a request parameter is out of range",
     "E702": "topic taxonomy is invalid",
+    "E803": "writing needs the server's token",
+    "E804": "upload refused (too large, or not a file)",
 }
 
 

@@ -7,7 +7,6 @@ are not shared across threads); the knowledge base, segmenter and search index a
 """
 from __future__ import annotations
 
-import threading
 from datetime import date
 from typing import Optional
 
@@ -17,17 +16,8 @@ from fastapi.responses import JSONResponse
 
 from autointel.errors import AutointelError
 
-NOT_FOUND = "E801"
-BAD_PARAMETER = "E802"
-MAX_LIMIT = 500
-
-
-class ApiError(AutointelError):
-    """A request the API cannot answer: unknown thing, bad parameter."""
-
-    def __init__(self, code: str, message: str, status: int):
-        super().__init__(code, message)
-        self.status = status
+from autointel.api.context import (BAD_PARAMETER, MAX_LIMIT, NOT_FOUND, ApiError, AppContext,  # noqa: F401
+                                   check_page, page)
 
 
 def app_from_environment() -> FastAPI:
@@ -50,32 +40,15 @@ def _bring_index_up_to_date(db_path: str) -> None:
         store.close()
 
 
-def create_app(db_path: str, *, sync: bool = True) -> FastAPI:
+def create_app(db_path: str, *, sync: bool = True, host: str = "127.0.0.1", token: Optional[str] = None) -> FastAPI:
     # no /docs or /redoc pages: FastAPI serves them from a CDN, and autointel works offline
     app = FastAPI(title="autointel", version="1", docs_url=None, redoc_url=None,
                   description="Chinese auto-industry news as an evidence-backed knowledge base.")
-    local = threading.local()
+    ctx = AppContext(db_path, host=host, token=token)
+    app.state.ctx = ctx
     if sync:
         _bring_index_up_to_date(db_path)
-
-    def store():
-        if getattr(local, "store", None) is None:
-            from autointel.store import open_store
-
-            local.store = open_store(db_path)
-        return local.store
-
-    def kb():
-        from autointel.search.service import kb_for
-
-        return kb_for(store())
-
-    def engine():
-        if getattr(local, "engine", None) is None:
-            from autointel.search.service import open_engine
-
-            local.engine = open_engine(store(), sync=False)
-        return local.engine
+    store, kb, engine, entity_id = ctx.store, ctx.kb, ctx.engine, ctx.entity_id
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameter(request: Request, exc: RequestValidationError):
@@ -86,21 +59,6 @@ def create_app(db_path: str, *, sync: bool = True) -> FastAPI:
     async def coded_error(request: Request, exc: AutointelError):
         status = getattr(exc, "status", None) or (400 if exc.code.startswith(("E6", "E8")) else 500)
         return JSONResponse({"error": {"code": exc.code, "message": exc.detail}}, status_code=status)
-
-    def page(items: list, total: int, limit: int, offset: int) -> dict:
-        return {"items": items, "total": total, "limit": limit, "offset": offset}
-
-    def check_page(limit: int, offset: int) -> None:
-        if not 1 <= limit <= MAX_LIMIT or offset < 0:
-            raise ApiError(BAD_PARAMETER, f"limit must be 1..{MAX_LIMIT} and offset >= 0", 400)
-
-    def entity_id(name: Optional[str]) -> Optional[str]:
-        if not name:
-            return None
-        found = kb().find(name)
-        if not found:
-            raise ApiError(NOT_FOUND, f"no entity is called {name!r}", 404)
-        return found[0].id
 
     @app.get("/api/health")
     def health() -> dict:
@@ -232,4 +190,7 @@ def create_app(db_path: str, *, sync: bool = True) -> FastAPI:
                   "by_month": by_month.get(t.id, {})} for t in load_taxonomy().topics]
         return page(items, len(items), len(items) or 1, 0)
 
+    from autointel.api.routers import include_all
+
+    include_all(app, ctx)
     return app

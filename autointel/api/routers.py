@@ -1,0 +1,19 @@
+"""The routers beyond the core listings, each in its own module with ``router(ctx) -> APIRouter``.
+
+Order matters only for the web UI, whose catch-all pages come last.
+"""
+from __future__ import annotations
+
+import importlib
+
+from fastapi import FastAPI
+
+from autointel.api.context import AppContext
+
+MODULES = [
+]
+
+
+def include_all(app: FastAPI, ctx: AppContext) -> None:
+    for name in MODULES:
+        app.include_router(importlib.import_module(name).router(ctx))
