@@ -14,7 +14,10 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
 from autointel.errors import AutointelError
+from autointel.web.errors import error_response
 
 from autointel.api.context import (BAD_PARAMETER, MAX_LIMIT, NOT_FOUND, ApiError, AppContext,  # noqa: F401
                                    check_page, page)
@@ -40,11 +43,15 @@ def _bring_index_up_to_date(db_path: str) -> None:
         store.close()
 
 
-def create_app(db_path: str, *, sync: bool = True, host: str = "127.0.0.1", token: Optional[str] = None) -> FastAPI:
+def create_app(db_path: str, *, sync: bool = True, host: str = "127.0.0.1", token: Optional[str] = None,
+               allow_hosts: frozenset[str] = frozenset()) -> FastAPI:
     # no /docs or /redoc pages: FastAPI serves them from a CDN, and autointel works offline
     app = FastAPI(title="autointel", version="1", docs_url=None, redoc_url=None,
                   description="Chinese auto-industry news as an evidence-backed knowledge base.")
-    ctx = AppContext(db_path, host=host, token=token)
+    from autointel.web.security import SecurityHeaders
+
+    app.add_middleware(SecurityHeaders)
+    ctx = AppContext(db_path, host=host, token=token, allow_hosts=allow_hosts)
     app.state.ctx = ctx
     if sync:
         _bring_index_up_to_date(db_path)
@@ -58,7 +65,12 @@ def create_app(db_path: str, *, sync: bool = True, host: str = "127.0.0.1", toke
     @app.exception_handler(AutointelError)
     async def coded_error(request: Request, exc: AutointelError):
         status = getattr(exc, "status", None) or (400 if exc.code.startswith(("E6", "E8")) else 500)
-        return JSONResponse({"error": {"code": exc.code, "message": exc.detail}}, status_code=status)
+        return error_response(request, exc.code, exc.detail, status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        code = NOT_FOUND if exc.status_code in (404, 405) else BAD_PARAMETER
+        return error_response(request, code, str(exc.detail), exc.status_code)
 
     @app.get("/api/health")
     def health() -> dict:

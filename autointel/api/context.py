@@ -40,9 +40,11 @@ def is_loopback_host(host: str) -> bool:
 
 
 class AppContext:
-    def __init__(self, db_path: str, *, host: str = "127.0.0.1", token: Optional[str] = None):
+    def __init__(self, db_path: str, *, host: str = "127.0.0.1", token: Optional[str] = None,
+                 allow_hosts: frozenset[str] = frozenset()):
         self.db_path = db_path
         self.host = host
+        self.allow_hosts = allow_hosts  # feed hosts that may resolve to private addresses (a lab's own server)
         # Beyond localhost every write needs the token; on localhost the machine's user is trusted.
         self.token = token if token is not None else os.environ.get("AUTOINTEL_TOKEN") or None
         self.writes_need_token = not is_loopback_host(host)
@@ -78,7 +80,16 @@ class AppContext:
         return found[0].id
 
     def check_writer(self, request: Request) -> None:
-        """Raise E803 unless this request may change things (ingest, upload, watchlists, KB edits)."""
+        """Raise E803 unless this request may change things (ingest, upload, watchlists, KB edits).
+
+        A write from another site's page is refused whatever the address: a browser names the page's origin
+        on every cross-site POST, and a page elsewhere must not add feeds or upload to a server on
+        localhost (cross-site request forgery)."""
+        origin = request.headers.get("origin")
+        if origin and origin != "null":
+            host = request.headers.get("host", "")
+            if origin.split("://", 1)[-1].rstrip("/") != host:
+                raise ApiError(UNAUTHORISED, f"writes from another site ({origin}) are refused", 403)
         if not self.writes_need_token:
             return
         given = (request.headers.get("x-autointel-token")

@@ -11,6 +11,9 @@ from fastapi import FastAPI
 from autointel.api.context import AppContext
 
 MODULES = [
+    "autointel.api.ingest",
+    "autointel.api.exports",
+    "autointel.web.pages",  # keep last: the UI's pages
 ]
 
 

@@ -1,0 +1,356 @@
+"""The web UI: server-rendered pages over the same views the JSON API returns.
+
+Pages are Jinja2 templates with autoescaping on; article text is split into escaped segments
+(web/highlight.py), never inserted as HTML.  The only script is /static/app.js (progress and copy buttons):
+the pages work without it.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Optional
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from autointel.api.context import ApiError, AppContext
+from autointel.web import highlight
+from autointel.web.charts import Series, chart, human
+from autointel.web.periods import period_bounds
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+                ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon"}
+FACTS_PAGE = 200
+
+METRIC_NAMES = {
+    "production": "产量", "sales": "销量", "deliveries": "交付", "exports": "出口", "shipments": "出货",
+    "registrations": "上险/注册", "orders": "订单", "revenue": "营收", "profit": "利润", "investment": "投资",
+    "market_cap": "市值", "valuation": "估值", "stock_price": "股价", "price": "价格", "cost": "成本",
+    "tariff": "关税", "penetration": "渗透率", "market_share": "市场份额", "ownership": "持股",
+    "capacity": "产能", "headcount": "员工", "stores": "门店", "compute": "算力", "count": "数量",
+}
+STATUS_NAMES = {"reported": "报道", "rumoured": "传闻", "confirmed": "证实", "denied": "否认",
+                "no_comment": "未回应"}
+
+
+def fact_value(f: dict) -> str:
+    """A figure as an analyst writes it: qualifier, value in 万/亿, unit, direction and basis."""
+    from autointel.commands.facts import format_value
+
+    return format_value(f)
+
+
+def router(ctx: AppContext) -> APIRouter:
+    web = APIRouter(include_in_schema=False)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals.update(metric_names=METRIC_NAMES, status_names=STATUS_NAMES, human=human,
+                                 fact_value=fact_value)
+
+    def render(request: Request, name: str, **context) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, context)
+
+    def entity_name(eid: str | None) -> str:
+        if not eid:
+            return ""
+        e = ctx.kb().entities.get(eid)
+        return e.name if e else eid
+
+    templates.env.globals["entity_name"] = entity_name
+    from autointel.topics import load_taxonomy
+
+    templates.env.globals["topic_names"] = {t.id: t.zh for t in load_taxonomy().topics}
+
+    @web.get("/static/{name}")
+    def static(name: str) -> Response:
+        # Only files that exist directly in the folder: a name is never a path.
+        if name not in {p.name for p in STATIC.iterdir()}:
+            raise ApiError("E801", f"no static file {name!r}", 404)
+        return FileResponse(STATIC / name, media_type=STATIC_TYPES.get(Path(name).suffix, "application/octet-stream"))
+
+    @web.get("/", response_class=HTMLResponse)
+    def home(request: Request):
+        from autointel.store.stories import recent_stories
+
+        conn = ctx.store().conn
+        stats = {"documents": conn.execute("SELECT count(*) FROM documents WHERE status = 'ok'").fetchone()[0],
+                 "failed": conn.execute("SELECT count(*) FROM documents WHERE status = 'failed'").fetchone()[0]}
+        return render(request, "home.html", nav="home", stats=stats, stories=recent_stories(conn, limit=25),
+                      watchlists=_watchlist_summaries(ctx))
+
+    @web.get("/search", response_class=HTMLResponse)
+    def search(request: Request, q: str = "", since: Optional[date] = None, until: Optional[date] = None,
+               entity: list[str] = Query([]), topic: list[str] = Query([]), outlet: list[str] = Query([]),
+               metric: list[str] = Query([]), page: int = 1):
+        from autointel.search.query import Filters
+        from autointel.topics import load_taxonomy
+
+        topics = {t.id: t.zh for t in load_taxonomy().topics}
+        result, error = None, None
+        if q.strip():
+            page = max(1, min(page, 50))
+            filters = Filters(entities=[ctx.entity_id(e) for e in entity], topics=topic, outlets=outlet,
+                              metrics=metric, since=since, until=until)
+            try:
+                result = ctx.engine().search(q, limit=10 * page, filters=filters, fold=True).as_dict()
+                result["results"] = result["results"][10 * (page - 1):]
+            except ApiError:
+                raise
+            except Exception as e:  # a query the parser cannot read: say so on the page
+                error = getattr(e, "detail", str(e))
+        params = {"q": q, "since": since or "", "until": until or "", "entity": entity, "topic": topic,
+                  "outlet": outlet, "metric": metric}
+
+        def with_filter(key: str, value: str) -> str:
+            p = {k: (list(v) if isinstance(v, list) else v) for k, v in params.items()}
+            if isinstance(p[key], list):
+                p[key] = p[key] + [value] if value not in p[key] else [v for v in p[key] if v != value]
+            else:
+                p[key] = value
+            return "/search?" + urlencode(p, doseq=True)
+
+        return render(request, "search.html", nav="search", q=q, result=result, error=error, params=params,
+                      topics=topics, with_filter=with_filter, page=page)
+
+    @web.get("/doc/{doc_id}", response_class=HTMLResponse)
+    def document(request: Request, doc_id: str, view: str = "canonical", hl: Optional[str] = None):
+        from autointel.normalize.aligned import AlignedText
+        from autointel.store.stories import story_members
+        from autointel.views import document_view
+
+        doc = ctx.store().get_document(doc_id)
+        if doc is None:
+            raise ApiError("E801", f"no document {doc_id!r}", 404)
+        v = document_view(ctx.store(), ctx.kb(), doc)
+        view = view if view in ("canonical", "original", "rendered") else "canonical"
+        cited = highlight.parse_span(hl)
+        original = view != "canonical"
+        marks: list[highlight.Mark] = []
+        for m in v.get("mentions", []):
+            if m["entity_id"]:
+                s, e = (m["orig_start"], m["orig_end"]) if original else (m["start"], m["end"])
+                if s is not None and e is not None:
+                    marks.append(highlight.Mark("entity", s, e, m["entity_id"], m["name"] or ""))
+        for f in v.get("facts", []):
+            s, e = (f["orig_start"], f["orig_end"]) if original else (f["start"], f["end"])
+            if s is not None and e is not None:
+                marks.append(highlight.Mark("fact", s, e, str(f["id"]), f"{METRIC_NAMES.get(f['metric'], f['metric'])}"
+                                            f" {fact_value(f)} {f['period'] or ''}"))
+        for c in v.get("claims", []):
+            for ev in c["events"]:
+                s, e = (ev["orig_start"], ev["orig_end"]) if original else (ev["start"], ev["end"])
+                if s is not None and e is not None:
+                    marks.append(highlight.Mark("claim", s, e, str(c["id"]),
+                                                f"{c['type']} · {STATUS_NAMES.get(ev['status'], ev['status'])}"))
+        if cited and doc["status"] == "ok":
+            if original:  # links cite canonical offsets: map them through the stored alignment
+                cited = AlignedText.from_runs(doc["canonical"], doc["offsets"]).original_span(*cited)
+            marks.append(highlight.Mark("cited", cited[0], cited[1]))
+        text = (doc["original"] if original else doc["canonical"]) or ""
+        rendered = None
+        if view == "rendered":
+            rendered = _sanitised_html(text)
+        members = story_members(ctx.store().conn, v["story_id"]) if v.get("story_id") else []
+        return render(request, "doc.html", nav="search", doc=v, view=view, hl=hl,
+                      segments=highlight.segments(text, marks), rendered=rendered,
+                      members=[m for m in members if m["id"] != doc["id"]], title=v["title"])
+
+    @web.get("/entity/{name}", response_class=HTMLResponse)
+    def entity(request: Request, name: str):
+        from autointel.commands.entities import entity_profile
+        from autointel.commands.facts import fact_json
+        from autointel.store.facts import conflicts, list_claims, list_facts
+
+        eid = ctx.entity_id(name)
+        conn = ctx.store().conn
+        profile = entity_profile(ctx.store(), ctx.kb(), eid, 15)
+        facts = [fact_json(f) for f in list_facts(conn, entity_id=eid)]
+        conflicting = _conflicting_fact_ids(conflicts(conn), eid)
+        claims = list_claims(conn, entity_id=eid)
+        return render(request, "entity.html", nav="search", p=profile, facts=facts, conflicting=conflicting,
+                      claims=claims, mentions_chart=_mentions_chart(ctx, profile),
+                      facts_chart=_facts_chart(facts, conflicting, by_metric=True), title=profile["name"])
+
+    def _fact_rows(metric: Optional[str], subject: list[str], since: Optional[date], until: Optional[date],
+                   basis: Optional[str]) -> list[dict]:
+        from autointel.commands.facts import fact_json
+        from autointel.store.facts import list_facts
+
+        conn = ctx.store().conn
+        ids = [ctx.entity_id(s) for s in subject if s.strip()]
+        rows = []
+        for eid in ids or [None]:
+            rows += [fact_json(f) for f in list_facts(conn, entity_id=eid, metric=metric or None)]
+        out = []
+        for f in rows:
+            if basis and f["basis"] != basis:
+                continue
+            first, last = period_bounds(f["period"])
+            if since and (last is None or last < since):
+                continue
+            if until and (first or last) and (first or last) > until:
+                continue
+            out.append(f)
+        return out
+
+    @web.get("/facts", response_class=HTMLResponse)
+    def facts_page(request: Request, metric: Optional[str] = None, subject: list[str] = Query([]),
+                   since: Optional[date] = None, until: Optional[date] = None, basis: Optional[str] = None,
+                   page: int = 1):
+        from autointel.store.facts import conflicts
+
+        rows = _fact_rows(metric, subject, since, until, basis) if (metric or any(subject)) else []
+        conflicting = set()
+        for c in conflicts(ctx.store().conn):
+            conflicting |= {f["id"] for f in c["facts"]}
+        page = max(1, page)
+        shown = rows[FACTS_PAGE * (page - 1):FACTS_PAGE * page]
+        query = urlencode({"metric": metric or "", "subject": subject, "since": since or "", "until": until or "",
+                           "basis": basis or ""}, doseq=True)
+        return render(request, "facts.html", nav="facts", rows=shown, total=len(rows), page=page,
+                      pages=(len(rows) + FACTS_PAGE - 1) // FACTS_PAGE, metric=metric, subject=subject,
+                      since=since, until=until, basis=basis, conflicting=conflicting, query=query,
+                      chart=_facts_chart(rows, conflicting, by_metric=False) if rows else None)
+
+    @web.get("/facts.csv")
+    def facts_csv(request: Request, metric: Optional[str] = None, subject: list[str] = Query([]),
+                  since: Optional[date] = None, until: Optional[date] = None, basis: Optional[str] = None) -> Response:
+        rows = _fact_rows(metric, subject, since, until, basis)
+        buf = io.StringIO()
+        buf.write("\ufeff")  # Excel opens UTF-8 Chinese text correctly only with a byte-order mark
+        columns = ["subject", "subject_id", "metric", "value", "value_max", "unit", "qualifier", "direction",
+                   "basis", "period", "scope", "text", "doc_id", "doc_title", "outlet", "published_at", "start",
+                   "end", "orig_start", "orig_end"]
+        w = csv.writer(buf)
+        w.writerow(columns + ["citation"])
+        base = str(request.base_url).rstrip("/")
+        for f in rows:
+            w.writerow([f[c] for c in columns] + [f"{base}/doc/{f['doc_id']}?hl={f['start']}-{f['end']}#hl"])
+        name = f"facts-{metric or 'all'}.csv"
+        return Response(buf.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @web.get("/ingest", response_class=HTMLResponse)
+    def ingest_page(request: Request, job: Optional[str] = None):
+        from autointel.store import jobs as job_store
+        from autointel.store import subscriptions as subs_store
+        from autointel.subscribe.schedule import health
+
+        from autointel.store.subscriptions import now_utc
+
+        conn = ctx.store().conn
+        now = now_utc()
+        feeds = [s | health(s, now) for s in subs_store.all_subscriptions(conn)]
+        return render(request, "ingest.html", nav="ingest", jobs=job_store.recent_jobs(conn, 15), current=job,
+                      feeds=feeds, needs_token=ctx.writes_need_token)
+
+    @web.post("/ingest/upload")
+    async def ingest_upload(request: Request, files: list[UploadFile]):
+        from autointel.api.ingest import start_upload
+
+        ctx.check_writer(request)
+        started = await start_upload(ctx, request, files)
+        return RedirectResponse(f"/ingest?job={started['job']}", status_code=303)
+
+    @web.post("/ingest/feed")
+    async def ingest_feed(request: Request):
+        from autointel.api.ingest import start_feed
+
+        ctx.check_writer(request)
+        form = await request.form()
+        started = start_feed(ctx, str(form.get("url") or ""), str(form.get("name") or "") or None,
+                             str(form.get("every") or "30m"))
+        return RedirectResponse(f"/ingest?job={started['job']}", status_code=303)
+
+    @web.get("/login", response_class=HTMLResponse)
+    def login(request: Request):
+        return render(request, "login.html", nav="", needs_token=ctx.writes_need_token)
+
+    @web.post("/login")
+    async def login_post(request: Request):
+        form = await request.form()
+        response = RedirectResponse("/ingest", status_code=303)
+        # SameSite=Strict: another site's form can never send it along (no cross-site writes)
+        response.set_cookie("autointel_token", str(form.get("token") or ""), httponly=True, samesite="strict")
+        return response
+
+    return web
+
+
+def _sanitised_html(html: str) -> str:
+    """The publisher's HTML as Ammonia (nh3) lets it through: no script, no event handler, no style, no
+    iframe, links made inert to the referrer; images only from data: (the page must not call out)."""
+    import nh3
+
+    tags = {"p", "br", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "strong", "em", "b",
+            "i", "u", "table", "thead", "tbody", "tr", "th", "td", "a", "figure", "figcaption", "span", "div",
+            "section", "article", "pre", "code"}
+    return nh3.clean(html, tags=tags, attributes={"a": {"href", "title"}}, url_schemes={"http", "https"},
+                     link_rel="noopener noreferrer nofollow")
+
+
+def _conflicting_fact_ids(conflicts: list[dict], eid: str) -> set[int]:
+    return {f["id"] for c in conflicts if c["subject_id"] == eid for f in c["facts"]}
+
+
+def _mentions_chart(ctx: AppContext, profile: dict):
+    """Articles naming the entity per month, over the whole time it appears in."""
+    from autointel.store.trends import trends
+
+    if not profile["first_seen"] or not profile["last_seen"]:
+        return None
+    first, last = date.fromisoformat(profile["first_seen"][:10]), date.fromisoformat(profile["last_seen"][:10])
+    t = trends(ctx.store().conn, entities=[profile["id"]], interval="month", since=first, until=last)
+    if not t["buckets"]:
+        return None
+    return chart(t["buckets"], [Series("", s["counts"]) for s in t["series"]], kind="bar",
+                 title="每月提及的文章 articles per month")
+
+
+def _facts_chart(facts: list[dict], conflicting: set[int], *, by_metric: bool):
+    """Figures of the most common (metric, unit, basis) in period order, one series per subject (or per
+    metric on an entity page); a period with differing figures is drawn as a red ring."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for f in facts:
+        if f["period"] and period_bounds(f["period"])[1]:
+            groups[(f["metric"], f["unit"], f["basis"])].append(f)
+    if not groups:
+        return None
+    key, chosen = max(groups.items(), key=lambda kv: len(kv[1]))
+    periods = sorted({f["period"] for f in chosen}, key=lambda p: (period_bounds(p)[1], period_bounds(p)[0] or date.min))
+    series = []
+    by_series: dict[str, list[dict]] = defaultdict(list)
+    for f in chosen:
+        by_series[f["metric"] if by_metric else (f["subject"] or "?")].append(f)
+    for name, fs in sorted(by_series.items(), key=lambda kv: -len(kv[1]))[:8]:
+        values, flags, notes = [], [], []
+        for p in periods:
+            here = [f for f in fs if f["period"] == p]
+            if not here:
+                values.append(None), flags.append(False), notes.append("")
+                continue
+            counted = defaultdict(int)
+            for f in here:
+                counted[f["value"]] += 1
+            value = max(counted, key=lambda v: counted[v])
+            values.append(value)
+            flags.append(len(counted) > 1 or any(f["id"] in conflicting for f in here))
+            notes.append(f"{name} {p}: " + " / ".join(f"{fact_value(f)} ({f['outlet'] or '?'})" for f in here))
+        series.append(Series(METRIC_NAMES.get(name, name) if by_metric else name, values, flags, notes))
+    metric, unit, basis = key
+    return {"svg": chart(periods, series, title=f"{METRIC_NAMES.get(metric, metric)} {unit} {basis}"),
+            "metric": metric, "unit": unit, "basis": basis}
+
+
+def _watchlist_summaries(ctx: AppContext) -> list[dict]:
+    try:
+        from autointel.watchlists import summaries
+    except ImportError:
+        return []
+    return summaries(ctx.store(), ctx.engine())
