@@ -305,3 +305,13 @@ def list_stories(conn: sqlite3.Connection, min_size: int = 1, limit: int | None 
         sql += " LIMIT ?"
         args.append(limit)
     return [_story_dict(r) for r in conn.execute(sql, args)]
+
+
+def recent_stories(conn: sqlite3.Connection, limit: int = 25) -> list[dict]:
+    """Stories by their latest ingested member, newest first (the home page's "what is new"); stories that
+    arrived in the same batch are ordered by publication."""
+    rows = conn.execute(
+        f"SELECT x.*, latest FROM ({_STORY_SELECT}) x JOIN (SELECT m.story_id, max(d.ingested_at) AS latest"
+        " FROM story_members m JOIN documents d ON d.id = m.document_id GROUP BY m.story_id) r ON r.story_id = x.id"
+        " ORDER BY latest DESC, x.last_published DESC, x.id LIMIT ?", (limit,))
+    return [_story_dict(r) | {"ingested_at": r[-1]} for r in rows]
