@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DB ?= autointel.db
 
-.PHONY: setup browser demo serve test bench roundtrip eval clean
+.PHONY: setup browser demo demo-cli test bench roundtrip eval clean
 
 setup: $(VENV)/.installed
 
@@ -13,18 +13,18 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
 	touch $@
 
-# The main job on the embedded default: ingest the bundled samples (linking their entities, tagging topics,
-# grouping stories, indexing for search), list them, show counts, the entities they name, two searches
-# (Simplified and Traditional) and the topics.
-demo: setup
+# The main job on the embedded default: ingest the bundled samples (linking their entities, extracting figures
+# and claims, tagging topics, grouping stories, indexing for search), show what arrived, then serve the web UI
+# on http://127.0.0.1:8000/ (Ctrl-C stops it; `make demo-cli` does the same without the server).
+demo: demo-cli
+	$(VENV)/bin/autointel serve --db $(DB)
+
+demo-cli: setup
 	$(VENV)/bin/autointel ingest samples --db $(DB)
-	$(VENV)/bin/autointel docs --db $(DB)
 	$(VENV)/bin/autointel stats --db $(DB)
-	$(VENV)/bin/autointel entities --db $(DB) --limit 15
-	$(VENV)/bin/autointel entity BYD --db $(DB) --docs 3
+	$(VENV)/bin/autointel entities --db $(DB) --limit 10
 	$(VENV)/bin/autointel search "比亚迪 欧洲 交付" --db $(DB) --limit 3
 	$(VENV)/bin/autointel search "輝達 自駕 晶片" --db $(DB) --limit 3
-	$(VENV)/bin/autointel topics --db $(DB)
 
 # The browser tests drive Debian's Chromium (never `playwright install`, which downloads its own) and need a
 # CJK font to render Chinese: both come from Debian's packages.

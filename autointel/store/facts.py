@@ -119,12 +119,19 @@ def list_claims(conn: sqlite3.Connection, entity_id: str | None = None, document
     return claims
 
 
-def conflicts(conn: sqlite3.Connection, tolerance: float = 0.02) -> list[dict]:
-    """Same subject, metric, period, scope, unit and basis, different values from different documents."""
+def conflicts(conn: sqlite3.Connection, tolerance: float = 0.02, *, entity_id: str | None = None,
+              metric: str | None = None) -> list[dict]:
+    """Same subject, metric, period, scope, unit and basis, different values from different documents
+    (of one subject or one metric only, when asked: a page about one entity reads only its facts)."""
     groups: dict[tuple, list[dict]] = defaultdict(list)
+    where, args = "", []
+    for column, value in (("f.subject_id", entity_id), ("f.metric", metric)):
+        if value:
+            where += f" AND {column} = ?"
+            args.append(value)
     for r in conn.execute(
             "SELECT f.*, d.title AS doc_title, d.outlet, d.published_at FROM facts f JOIN documents d"
-            " ON d.id = f.document_id WHERE f.subject_id IS NOT NULL AND f.period IS NOT NULL"):
+            " ON d.id = f.document_id WHERE f.subject_id IS NOT NULL AND f.period IS NOT NULL" + where, args):
         r = dict(r)
         groups[(r["subject_id"], r["metric"], r["period"], r["scope"], r["unit"], r["basis"], r["direction"])].append(r)
     out = []

@@ -171,7 +171,7 @@ def router(ctx: AppContext) -> APIRouter:
         conn = ctx.store().conn
         profile = entity_profile(ctx.store(), ctx.kb(), eid, 15)
         facts = [fact_json(f) for f in list_facts(conn, entity_id=eid)]
-        conflicting = _conflicting_fact_ids(conflicts(conn), eid)
+        conflicting = {f["id"] for c in conflicts(conn, entity_id=eid) for f in c["facts"]}
         claims = list_claims(conn, entity_id=eid)
         return render(request, "entity.html", nav="search", p=profile, facts=facts, conflicting=conflicting,
                       claims=claims, mentions_chart=_mentions_chart(ctx, profile),
@@ -207,8 +207,9 @@ def router(ctx: AppContext) -> APIRouter:
 
         rows = _fact_rows(metric, subject, since, until, basis) if (metric or any(subject)) else []
         conflicting = set()
-        for c in conflicts(ctx.store().conn):
-            conflicting |= {f["id"] for f in c["facts"]}
+        for eid in {f["subject_id"] for f in rows if f["subject_id"]} if len(subject) else [None]:
+            for c in conflicts(ctx.store().conn, entity_id=eid, metric=metric or None):
+                conflicting |= {f["id"] for f in c["facts"]}
         page = max(1, page)
         shown = rows[FACTS_PAGE * (page - 1):FACTS_PAGE * page]
         query = urlencode({"metric": metric or "", "subject": subject, "since": since or "", "until": until or "",
@@ -235,6 +236,23 @@ def router(ctx: AppContext) -> APIRouter:
         name = f"facts-{metric or 'all'}.csv"
         return Response(buf.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @web.get("/trends", response_class=HTMLResponse)
+    def trends_page(request: Request, topic: list[str] = Query([]), entity: list[str] = Query([]),
+                    interval: str = "month", since: Optional[date] = None, until: Optional[date] = None):
+        from autointel.commands.trends import series_namer
+        from autointel.store.trends import trends
+        from autointel.topics import load_taxonomy
+
+        taxonomy = load_taxonomy()
+        entity = [e for e in entity if e.strip()]
+        t = trends(ctx.store().conn, topics=[x for x in topic if taxonomy.get(x)],
+                   entities=[ctx.entity_id(e) for e in entity], interval=interval if interval in ("week", "month")
+                   else "month", since=since, until=until, name_of=series_namer(ctx.kb(), taxonomy))
+        svg = chart(t["buckets"], [Series(s["name"], s["counts"]) for s in t["series"]],
+                    title="文章数 articles per " + t["interval"]) if t["series"] else None
+        return render(request, "trends.html", nav="trends", t=t, svg=svg, topics=taxonomy.topics, topic=topic,
+                      entity=entity, interval=t["interval"], since=since, until=until)
 
     @web.get("/ingest", response_class=HTMLResponse)
     def ingest_page(request: Request, job: Optional[str] = None):
@@ -293,10 +311,6 @@ def _sanitised_html(html: str) -> str:
             "section", "article", "pre", "code"}
     return nh3.clean(html, tags=tags, attributes={"a": {"href", "title"}}, url_schemes={"http", "https"},
                      link_rel="noopener noreferrer nofollow")
-
-
-def _conflicting_fact_ids(conflicts: list[dict], eid: str) -> set[int]:
-    return {f["id"] for c in conflicts if c["subject_id"] == eid for f in c["facts"]}
 
 
 def _mentions_chart(ctx: AppContext, profile: dict):
