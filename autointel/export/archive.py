@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import yaml
 
@@ -61,7 +61,10 @@ def write_hexo(docs: Iterable[dict], out_dir: Path, which: str = "canonical") ->
     return n
 
 
-def write_rss(docs: Iterable[dict], title: str, link: str, which: str = "canonical") -> str:
+def write_rss(docs: Iterable[dict], title: str, link: str, which: str = "canonical", *,
+              link_for: Callable[[dict], str] | None = None) -> str:
+    """RSS 2.0.  ``link_for``: each item's link (default: the article's own URL), e.g. a page of this server."""
+    link_for = link_for or _link
     rss = ET.Element("rss", version="2.0")
     channel = ET.SubElement(rss, "channel")
     ET.SubElement(channel, "title").text = title
@@ -72,7 +75,7 @@ def write_rss(docs: Iterable[dict], title: str, link: str, which: str = "canonic
         item_title, text = _text(doc, which)
         item = ET.SubElement(channel, "item")
         ET.SubElement(item, "title").text = item_title
-        ET.SubElement(item, "link").text = _link(doc)
+        ET.SubElement(item, "link").text = link_for(doc)
         ET.SubElement(item, "guid", isPermaLink="false").text = f"autointel:{doc['id']}"
         when = _when(doc)
         if when:
@@ -86,7 +89,10 @@ def write_rss(docs: Iterable[dict], title: str, link: str, which: str = "canonic
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"
 
 
-def write_atom(docs: Iterable[dict], title: str, link: str, which: str = "canonical") -> str:
+def write_atom(docs: Iterable[dict], title: str, link: str, which: str = "canonical", *,
+               link_for: Callable[[dict], str] | None = None) -> str:
+    """Atom 1.0; ``link_for`` as for write_rss."""
+    link_for = link_for or _link
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     ET.SubElement(feed, f"{{{ATOM}}}title").text = title
@@ -98,7 +104,7 @@ def write_atom(docs: Iterable[dict], title: str, link: str, which: str = "canoni
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         ET.SubElement(entry, f"{{{ATOM}}}title").text = entry_title
         ET.SubElement(entry, f"{{{ATOM}}}id").text = f"urn:autointel:{doc['id']}"
-        ET.SubElement(entry, f"{{{ATOM}}}link", href=_link(doc))
+        ET.SubElement(entry, f"{{{ATOM}}}link", href=link_for(doc))
         when = _when(doc)
         stamp = (when or datetime(1970, 1, 1, tzinfo=timezone.utc)).isoformat(timespec="seconds")
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = stamp

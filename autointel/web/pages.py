@@ -254,6 +254,71 @@ def router(ctx: AppContext) -> APIRouter:
         return render(request, "trends.html", nav="trends", t=t, svg=svg, topics=taxonomy.topics, topic=topic,
                       entity=entity, interval=t["interval"], since=since, until=until)
 
+    @web.get("/watchlists", response_class=HTMLResponse)
+    def watchlists_page(request: Request, error: Optional[str] = None):
+        from autointel.store import watchlists as watchlist_store
+        from autointel.topics import load_taxonomy
+        from autointel.watchlists import service
+
+        conn = ctx.store().conn
+        rows = [(wl, service.visit(conn, wl, ctx.engine, mark_seen=False))
+                for wl in watchlist_store.list_all(conn)]
+        return render(request, "watchlists.html", nav="watchlists", rows=rows, error=error,
+                      topics=load_taxonomy().topics)
+
+    @web.post("/watchlists")
+    async def watchlist_create(request: Request):
+        from autointel.watchlists import service
+
+        ctx.check_writer(request)
+        form = await request.form()
+        raw = {"name": str(form.get("name") or ""), "query": str(form.get("query") or "") or None,
+               "entities": [e.strip() for e in str(form.get("entities") or "").replace("，", ",").split(",")
+                            if e.strip()],
+               "topics": [str(t) for t in form.getlist("topics")], "outlet": str(form.get("outlet") or "") or None}
+        try:
+            if raw["query"]:
+                ctx.engine().parser.parse(raw["query"])
+            with ctx.write_lock:
+                created = service.create(ctx.store().conn, raw, ctx.kb())
+        except ApiError:
+            raise
+        except Exception as e:  # a bad definition goes back to the form with its coded message
+            code = getattr(e, "code", "E802")
+            return RedirectResponse("/watchlists?" + urlencode({"error": f"[{code}] {getattr(e, 'detail', e)}"}),
+                                    status_code=303)
+        return RedirectResponse(f"/watchlists/{created['id']}", status_code=303)
+
+    @web.get("/watchlists/{watchlist_id}", response_class=HTMLResponse)
+    def watchlist_page(request: Request, watchlist_id: int):
+        from autointel.watchlists import service
+
+        conn = ctx.store().conn
+        wl = service.require(conn, watchlist_id)
+        # A visit marks what it shows as seen, so the next visit shows only what arrived since; a reader
+        # without the token (beyond localhost) sees the same page without recording the visit.
+        try:
+            ctx.check_writer(request)
+            may_mark = True
+        except ApiError:
+            may_mark = False
+        if may_mark:
+            with ctx.write_lock:
+                report = service.visit(conn, wl, ctx.engine, mark_seen=True)
+        else:
+            report = service.visit(conn, wl, ctx.engine, mark_seen=False)
+        return render(request, "watchlist.html", nav="watchlists", wl=wl, report=report, marked=may_mark,
+                      title=wl["name"])
+
+    @web.post("/watchlists/{watchlist_id}/delete")
+    def watchlist_delete(request: Request, watchlist_id: int):
+        from autointel.watchlists import service
+
+        ctx.check_writer(request)
+        with ctx.write_lock:
+            service.remove(ctx.store().conn, watchlist_id)
+        return RedirectResponse("/watchlists", status_code=303)
+
     @web.get("/ingest", response_class=HTMLResponse)
     def ingest_page(request: Request, job: Optional[str] = None):
         from autointel.store import jobs as job_store
@@ -363,8 +428,14 @@ def _facts_chart(facts: list[dict], conflicting: set[int], *, by_metric: bool):
 
 
 def _watchlist_summaries(ctx: AppContext) -> list[dict]:
-    try:
-        from autointel.watchlists import summaries
-    except ImportError:
-        return []
-    return summaries(ctx.store(), ctx.engine())
+    """Each watchlist with its count of stories new since the last visit, for the home page."""
+    from autointel.store import watchlists as watchlist_store
+    from autointel.watchlists import service
+
+    conn = ctx.store().conn
+    out = []
+    for wl in watchlist_store.list_all(conn):
+        counts = service.visit(conn, wl, ctx.engine, mark_seen=False).counts
+        out.append({"id": wl["id"], "name": wl["name"], "new": counts["new"] + counts["updated"],
+                    "total": counts["stories"]})
+    return out
