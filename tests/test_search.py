@@ -88,6 +88,16 @@ def test_phrase_not_and_or(engine):
     assert {"小米回应与北汽合作传闻", "宁德时代发布新电池"} <= both
 
 
+def test_or_takes_whole_words_and_phrases(engine, store):
+    # 动力电池 is cut in two by the segmenter; OR must still join the whole words on either side
+    plan = QueryParser(kb_for(store), segmenter_for_store(store)).parse("动力电池 OR 关税")
+    assert [g.label for g in plan.groups] == ["动力电池 OR 关税"]
+    expected = {"宁德时代发布新电池", "美国对中国电动汽车加征关税"}
+    assert set(titles(engine.search("动力电池 OR 关税"))) == expected
+    assert set(titles(engine.search('"动力电池" OR 关税'))) == expected
+    assert set(titles(engine.search('关税 OR "动力电池"'))) == expected
+
+
 def test_filters(engine):
     f = Filters(since=__import__("datetime").date(2025, 1, 1))
     assert "美国对中国电动汽车加征关税" not in titles(engine.search("关税 OR 比亚迪", filters=f))

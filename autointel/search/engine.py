@@ -19,7 +19,7 @@ import tantivy
 from autointel.link.document import SpanMap
 from autointel.search.index import SearchIndex
 from autointel.search.query import Filters, Group, QueryParser, QueryPlan
-from autointel.search.snippet import make_snippet, max_groups_in_window, occurrences, term_pattern
+from autointel.search.snippet import make_snippet, max_groups_in_window, term_matcher
 from autointel.store import search as search_store
 
 TITLE_BOOST = 3.0
@@ -81,6 +81,34 @@ class SearchResults:
 def describe(g: Group) -> dict:
     return {"text": g.label, "negated": g.negated, "entities": g.entity_ids, "alternatives": g.surfaces,
             "phrase": g.phrase}
+
+
+_NO_TEXT = {"title": "", "canonical": "", "original": "", "offsets": "[]"}
+
+
+class _Texts:
+    """Article texts read at most once per search: re-ranking, phrase checks and snippets all need the
+    canonical text of the same head of results, and reading it is a large part of a request (each
+    article is several kilobytes, often on overflow pages)."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.rows: dict[str, dict[str, str]] = {}
+
+    def get(self, ids: list[str], columns: tuple[str, ...]) -> dict[str, dict[str, str]]:
+        lacking: dict[tuple[str, ...], list[str]] = {}
+        for i in dict.fromkeys(ids):
+            have = self.rows.get(i)
+            need = tuple(c for c in columns if have is None or c not in have)
+            if need:
+                lacking.setdefault(need, []).append(i)
+        for need, part in lacking.items():
+            marks = ",".join("?" * len(part))
+            for r in self.conn.execute(f"SELECT id, {', '.join(need)} FROM documents WHERE id IN ({marks})", part):
+                row = self.rows.setdefault(r[0], {})
+                for c, value in zip(need, tuple(r)[1:]):
+                    row[c] = value or _NO_TEXT[c]
+        return {i: self.rows[i] for i in ids if i in self.rows}
 
 
 class SearchEngine:
@@ -174,15 +202,16 @@ class SearchEngine:
         ranked = sorted(scored.items(), key=lambda kv: (kv[1][1], -kv[1][0], kv[0]))[:max(RERANK, limit * 4)]
         rows = search_store.rows_by_rowid(self.store.conn, [r for r, _ in ranked])
         hits = [self._hit(rows[r], s, tier) for r, (s, tier) in ranked if r in rows]
-        hits = self._proximity(plan, hits)
-        hits = self._phrases(plan, hits)
+        texts = _Texts(self.store.conn)
+        hits = self._proximity(plan, hits, texts)
+        hits = self._phrases(plan, hits, texts)
         if fold:
             hits = self._fold(hits)
         hits = hits[:limit]
         if fold:
             self._attach_duplicates(hits)
         if snippets:
-            self._snippets(plan, hits)
+            self._snippets(plan, hits, texts)
         facet_counts = self._facets(searcher, strict_query) if facets and strict_query is not None else {}
         return SearchResults(text, total, hits, facet_counts, plan, (time.perf_counter() - t0) * 1000)
 
@@ -204,7 +233,7 @@ class SearchEngine:
         return SearchHit(row["id"], row["rowid"], row["title"], row["original_title"], score, tier,
                          row["published_at"], row["outlet"], row["url"])
 
-    def _proximity(self, plan: QueryPlan, hits: list[SearchHit]) -> list[SearchHit]:
+    def _proximity(self, plan: QueryPlan, hits: list[SearchHit], texts: _Texts) -> list[SearchHit]:
         """Documents that say the query's words together (one sentence, not three paragraphs apart) are what
         a known-item search looks for; BM25 alone cannot tell, the index keeps no positions."""
         groups = [g for g in plan.positive if g.surfaces]
@@ -215,42 +244,31 @@ class SearchEngine:
             for surface in g.surfaces:
                 terms.append(surface)
                 owner.append(k)
-        pattern = term_pattern(terms)
+        matcher = term_matcher(terms)
         head, tail = hits[:RERANK], hits[RERANK:]
-        marks = ",".join("?" * len(head))
-        texts = {r[0]: (r[1] or "", r[2] or "") for r in self.store.conn.execute(
-            f"SELECT id, title, canonical FROM documents WHERE id IN ({marks})", [h.id for h in head])}
+        rows = texts.get([h.id for h in head], ("title", "canonical"))
         for h in head:
-            title, canonical = texts.get(h.id, ("", ""))
-            found = [(a, b, owner[k]) for a, b, k in occurrences(f"{title}\n{canonical}", terms, pattern)]
+            row = rows.get(h.id, _NO_TEXT)
+            found = [(a, b, owner[k]) for a, b, k in matcher.find(f"{row['title']}\n{row['canonical']}")]
             together = max_groups_in_window(found, PROXIMITY_WINDOW)
             h.score *= 1.0 + PROXIMITY_WEIGHT * (together / len(groups)) ** 2
         head.sort(key=lambda h: (h.tier, -h.score, h.rowid))
         return head + tail
 
-    def _phrases(self, plan: QueryPlan, hits: list[SearchHit]) -> list[SearchHit]:
+    def _phrases(self, plan: QueryPlan, hits: list[SearchHit], texts: _Texts) -> list[SearchHit]:
         """Quoted phrases are checked against the canonical text (the index keeps no positions)."""
         phrases = [g for g in plan.groups if g.phrase]
         if not phrases or not hits:
             return hits
-        texts = self._texts([h.id for h in hits])
+        rows = texts.get([h.id for h in hits], ("title", "canonical"))
         keep = []
         for h in hits:
-            text = texts.get(h.id, ("", "", ""))
-            haystack = f"{text[0]}\n{text[1]}".lower()
-            ok = all((g.phrase.lower() in haystack) != g.negated for g in phrases)
+            row = rows.get(h.id, _NO_TEXT)
+            haystack = f"{row['title']}\n{row['canonical']}".lower()
+            ok = all(_phrase_holds(g, haystack) != g.negated for g in phrases)
             if ok:
                 keep.append(h)
         return keep
-
-    def _texts(self, ids: list[str]) -> dict[str, tuple[str, str, str, str, str]]:
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        rows = self.store.conn.execute(
-            f"SELECT id, title, canonical, original, offsets, original_title FROM documents WHERE id IN ({marks})", ids)
-        return {r["id"]: (r["title"] or "", r["canonical"] or "", r["original"] or "", r["offsets"] or "[]",
-                          r["original_title"] or "") for r in rows}
 
     def _fold(self, hits: list[SearchHit]) -> list[SearchHit]:
         """One result per story: the best-ranked member stands for it, the others are listed under it."""
@@ -279,12 +297,14 @@ class SearchEngine:
             seen = {h.id, *(d["id"] for d in h.duplicates)}
             h.duplicates += [d for d in duplicates_of(self.store.conn, h.id, h.story_id) if d["id"] not in seen]
 
-    def _snippets(self, plan: QueryPlan, hits: list[SearchHit]) -> None:
+    def _snippets(self, plan: QueryPlan, hits: list[SearchHit], texts: _Texts) -> None:
         terms = plan.highlight_terms()
-        texts = self._texts([h.id for h in hits])
+        matcher = term_matcher(terms)
+        rows = texts.get([h.id for h in hits], ("canonical", "original", "offsets"))
         for h in hits:
-            title, canonical, original, offsets, _ = texts.get(h.id, ("", "", "", "[]", ""))
-            snip = make_snippet(canonical, original, SpanMap(json.loads(offsets)), terms)
+            row = rows.get(h.id, _NO_TEXT)
+            snip = make_snippet(row["canonical"], row["original"], SpanMap(json.loads(row["offsets"])), terms,
+                                matcher=matcher)
             h.snippet, h.highlights, h.snippet_span = snip.text, snip.highlights, snip.span
 
     def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, list[tuple[str, int]]]:
@@ -299,3 +319,9 @@ class SearchEngine:
             buckets = raw.get(name, {}).get("buckets", [])
             out[name] = [(b["key"], int(b["doc_count"])) for b in buckets]
         return out
+
+
+def _phrase_holds(g, haystack: str) -> bool:
+    """A quoted phrase is in the text, or (after `"a b" OR c`) another phrase or word of its group is."""
+    return (any(p.lower() in haystack for p in [g.phrase, *g.alt_phrases])
+            or any(s.lower() in haystack for s in g.or_surfaces))

@@ -55,8 +55,20 @@ class Group:
     negated: bool = False
     required: bool = False  # "+word": also required when the query is relaxed
     phrase: str | None = None  # exact text the canonical text must contain
+    # After `"a b" OR c` the text must contain one of the phrases or one of the plain words' surfaces.
+    alt_phrases: list[str] = field(default_factory=list)
+    or_surfaces: list[str] = field(default_factory=list)
 
     def merge(self, other: "Group") -> None:
+        if self.phrase or other.phrase:
+            if self.phrase and other.phrase:
+                self.alt_phrases += [other.phrase, *other.alt_phrases]
+            elif self.phrase:
+                self.or_surfaces += other.surfaces
+            else:
+                self.or_surfaces += self.surfaces
+                self.phrase, self.alt_phrases = other.phrase, list(other.alt_phrases)
+            self.or_surfaces += other.or_surfaces
         self.label = f"{self.label} OR {other.label}"
         for alt in other.alternatives:
             if alt not in self.alternatives:
@@ -137,9 +149,12 @@ class QueryParser:
         negate_next = False
         words: list[tuple[str, bool, bool]] = []  # (word, negated, required) awaiting n-gram grouping
 
-        def flush() -> None:
+        def flush(before_or: bool = False) -> None:
             nonlocal pending_or
-            for g in self._groups_for_words(words):
+            # The words on either side of OR stay whole: 固态电池 OR 关税 is (固态 AND 电池) OR 关税,
+            # not 固态 AND (电池 OR 关税).
+            units = ({0} if pending_or else set()) | ({len(words) - 1} if before_or and words else set())
+            for g in self._groups_for_words(words, units):
                 if pending_or and groups and not g.negated and not groups[-1].negated:
                     groups[-1].merge(g)
                     pending_or = False
@@ -161,7 +176,7 @@ class QueryParser:
                         groups.append(g)
                 continue
             if word == "OR":
-                flush()
+                flush(before_or=True)
                 pending_or = bool(groups)
                 continue
             if word == "NOT":
@@ -209,8 +224,9 @@ class QueryParser:
         return found[0].id
 
     # ---- groups -------------------------------------------------------------------------
-    def _groups_for_words(self, words: list[tuple[str, bool, bool]]) -> list[Group]:
-        """Latin words are joined into the longest known name or glossary phrase; Chinese runs are segmented."""
+    def _groups_for_words(self, words: list[tuple[str, bool, bool]], units: set[int] = frozenset()) -> list[Group]:
+        """Latin words are joined into the longest known name or glossary phrase; Chinese runs are segmented.
+        A word whose index is in ``units`` (an operand of OR) gives one group even when it is segmented."""
         out: list[Group] = []
         i = 0
         while i < len(words):
@@ -226,13 +242,17 @@ class QueryParser:
                 if whole is not None:
                     g = whole
                 else:
+                    parts = []
                     for token in self.seg.query_words(simplified):
                         if token.lower() in STOPWORDS:
                             continue
                         t = self._expand(token, latin=not _HAN.search(token), atomic=True)
                         if t:
                             t.negated, t.required = negated, required
-                            out.append(t)
+                            parts.append(t)
+                    if i in units and len(parts) > 1:
+                        parts = [_all_of(word, parts, negated, required)]
+                    out += parts
                     i += 1
                     continue
                 i += 1
@@ -301,6 +321,14 @@ class QueryParser:
             return None
         return Group(label=f'"{text}"', alternatives=[tokens], surfaces=[simplified], negated=negated,
                      phrase=simplified)
+
+
+def _all_of(label: str, parts: list[Group], negated: bool, required: bool) -> Group:
+    """One group needing every part (each part by its first way of being said): an OR operand that the
+    segmenter cut in pieces."""
+    tokens = [tok for p in parts for tok in p.alternatives[0]]
+    return Group(label=label, alternatives=[tokens], entity_ids=[e for p in parts for e in p.entity_ids],
+                 surfaces=[s for p in parts for s in p.surfaces], negated=negated, required=required)
 
 
 def _simplified_surface(s: str) -> bool:
