@@ -254,6 +254,55 @@ def router(ctx: AppContext) -> APIRouter:
         return render(request, "trends.html", nav="trends", t=t, svg=svg, topics=taxonomy.topics, topic=topic,
                       entity=entity, interval=t["interval"], since=since, until=until)
 
+    def _briefing(entity: Optional[str], topic: Optional[str], q: Optional[str], since: Optional[date],
+                  until: Optional[date], limit: int):
+        from autointel.briefing import build_briefing
+
+        return build_briefing(ctx.store(), ctx.kb(), ctx.engine() if q else None, entity=ctx.entity_id(entity),
+                              topic=topic or None, query=q or None, since=since, until=until,
+                              limit=max(1, min(limit, 100)))
+
+    @web.get("/briefing", response_class=HTMLResponse)
+    def briefing_page(request: Request, entity: Optional[str] = None, topic: Optional[str] = None,
+                      q: Optional[str] = None, since: Optional[date] = None, until: Optional[date] = None,
+                      limit: int = 12):
+        from autointel.briefing import BriefingError
+        from autointel.briefing.render import render_html, render_markdown
+        from autointel.topics import load_taxonomy
+
+        entity, topic, q = (entity or "").strip() or None, topic or None, (q or "").strip() or None
+        html = markdown = error = None
+        if entity or topic or q:
+            try:
+                b = _briefing(entity, topic, q, since, until, limit)
+                html = render_html(b, "", standalone=False)
+                markdown = render_markdown(b, str(request.base_url).rstrip("/"))
+            except BriefingError as e:
+                error = e.as_text()
+        query = urlencode({k: v for k, v in (("entity", entity), ("topic", topic), ("q", q), ("since", since),
+                                             ("until", until), ("limit", limit)) if v})
+        return render(request, "briefing.html", nav="briefing", entity=entity, topic=topic, q=q, since=since,
+                      until=until, limit=limit, html=html, markdown=markdown, error=error, query=query,
+                      topics=load_taxonomy().topics)
+
+    @web.get("/briefing.{fmt}")
+    def briefing_download(request: Request, fmt: str, entity: Optional[str] = None, topic: Optional[str] = None,
+                          q: Optional[str] = None, since: Optional[date] = None, until: Optional[date] = None,
+                          limit: int = 12) -> Response:
+        """The briefing as a file to paste or keep: links carry this server's address so they work elsewhere."""
+        from autointel.briefing.render import render_html, render_markdown
+
+        if fmt not in ("md", "html"):
+            raise ApiError("E802", "a briefing downloads as .md or .html", 400)
+        if not (entity or topic or q):
+            raise ApiError("E802", "a briefing needs entity, topic or q", 400)
+        b = _briefing(entity, topic, q, since, until, limit)
+        base = str(request.base_url).rstrip("/")
+        body, media = ((render_markdown(b, base), "text/markdown; charset=utf-8") if fmt == "md"
+                       else (render_html(b, base), "text/html; charset=utf-8"))
+        return Response(body.encode("utf-8"), media_type=media,
+                        headers={"Content-Disposition": f'attachment; filename="briefing.{fmt}"'})
+
     @web.get("/watchlists", response_class=HTMLResponse)
     def watchlists_page(request: Request, error: Optional[str] = None):
         from autointel.store import watchlists as watchlist_store
