@@ -59,6 +59,16 @@ def test_every_page_renders_with_the_security_headers(client):
         assert "<script>" not in r.text.replace('<script src="/static/app.js" defer></script>', "")
 
 
+def test_forms_with_empty_fields_work_and_bad_dates_are_coded(client):
+    # a browser submits every field of a form, empty date fields included
+    for url in ["/search?q=比亚迪&since=&until=", "/facts?metric=&subject=byd&since=&until=&basis=",
+                "/facts.csv?metric=&subject=byd&since=&until=&basis=", "/trends?since=&until=&entity=",
+                "/briefing?entity=比亚迪&topic=&q=&since=&until="]:
+        assert client.get(url, headers=HTML).status_code == 200, url
+    bad = client.get("/search?q=比亚迪&since=yesterday", headers=HTML)
+    assert bad.status_code == 400 and "E802" in bad.text
+
+
 def test_search_page_groups_by_story_and_offers_facets(client):
     r = client.get("/search", params={"q": "比亚迪"}, headers=HTML)
     assert 'data-testid="result"' in r.text and "比亚迪前11个月欧洲交付近16万辆" in r.text

@@ -47,6 +47,16 @@ def fact_value(f: dict) -> str:
     return format_value(f)
 
 
+def _day(value: Optional[str], name: str) -> Optional[date]:
+    """A date field of a form: empty means none (browsers send empty fields), anything else must be a date."""
+    if not value or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ApiError("E802", f"{name}: expects a date like 2025-01-31, not {value!r}", 400)
+
+
 def router(ctx: AppContext) -> APIRouter:
     web = APIRouter(include_in_schema=False)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -85,9 +95,10 @@ def router(ctx: AppContext) -> APIRouter:
                       watchlists=_watchlist_summaries(ctx))
 
     @web.get("/search", response_class=HTMLResponse)
-    def search(request: Request, q: str = "", since: Optional[date] = None, until: Optional[date] = None,
+    def search(request: Request, q: str = "", since: Optional[str] = None, until: Optional[str] = None,
                entity: list[str] = Query([]), topic: list[str] = Query([]), outlet: list[str] = Query([]),
                metric: list[str] = Query([]), page: int = 1):
+        since, until = _day(since, "since"), _day(until, "until")
         from autointel.search.query import Filters
         from autointel.topics import load_taxonomy
 
@@ -201,8 +212,9 @@ def router(ctx: AppContext) -> APIRouter:
 
     @web.get("/facts", response_class=HTMLResponse)
     def facts_page(request: Request, metric: Optional[str] = None, subject: list[str] = Query([]),
-                   since: Optional[date] = None, until: Optional[date] = None, basis: Optional[str] = None,
+                   since: Optional[str] = None, until: Optional[str] = None, basis: Optional[str] = None,
                    page: int = 1):
+        since, until = _day(since, "since"), _day(until, "until")
         from autointel.store.facts import conflicts
 
         rows = _fact_rows(metric, subject, since, until, basis) if (metric or any(subject)) else []
@@ -221,7 +233,8 @@ def router(ctx: AppContext) -> APIRouter:
 
     @web.get("/facts.csv")
     def facts_csv(request: Request, metric: Optional[str] = None, subject: list[str] = Query([]),
-                  since: Optional[date] = None, until: Optional[date] = None, basis: Optional[str] = None) -> Response:
+                  since: Optional[str] = None, until: Optional[str] = None, basis: Optional[str] = None) -> Response:
+        since, until = _day(since, "since"), _day(until, "until")
         rows = _fact_rows(metric, subject, since, until, basis)
         buf = io.StringIO()
         buf.write("\ufeff")  # Excel opens UTF-8 Chinese text correctly only with a byte-order mark
@@ -239,7 +252,8 @@ def router(ctx: AppContext) -> APIRouter:
 
     @web.get("/trends", response_class=HTMLResponse)
     def trends_page(request: Request, topic: list[str] = Query([]), entity: list[str] = Query([]),
-                    interval: str = "month", since: Optional[date] = None, until: Optional[date] = None):
+                    interval: str = "month", since: Optional[str] = None, until: Optional[str] = None):
+        since, until = _day(since, "since"), _day(until, "until")
         from autointel.commands.trends import series_namer
         from autointel.store.trends import trends
         from autointel.topics import load_taxonomy
@@ -264,8 +278,9 @@ def router(ctx: AppContext) -> APIRouter:
 
     @web.get("/briefing", response_class=HTMLResponse)
     def briefing_page(request: Request, entity: Optional[str] = None, topic: Optional[str] = None,
-                      q: Optional[str] = None, since: Optional[date] = None, until: Optional[date] = None,
+                      q: Optional[str] = None, since: Optional[str] = None, until: Optional[str] = None,
                       limit: int = 12):
+        since, until = _day(since, "since"), _day(until, "until")
         from autointel.briefing import BriefingError
         from autointel.briefing.render import render_html, render_markdown
         from autointel.topics import load_taxonomy
@@ -287,9 +302,10 @@ def router(ctx: AppContext) -> APIRouter:
 
     @web.get("/briefing.{fmt}")
     def briefing_download(request: Request, fmt: str, entity: Optional[str] = None, topic: Optional[str] = None,
-                          q: Optional[str] = None, since: Optional[date] = None, until: Optional[date] = None,
+                          q: Optional[str] = None, since: Optional[str] = None, until: Optional[str] = None,
                           limit: int = 12) -> Response:
         """The briefing as a file to paste or keep: links carry this server's address so they work elsewhere."""
+        since, until = _day(since, "since"), _day(until, "until")
         from autointel.briefing.render import render_html, render_markdown
 
         if fmt not in ("md", "html"):
