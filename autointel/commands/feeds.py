@@ -1,4 +1,4 @@
-"""`feeds ...`, `watch` and `export`: subscriptions, the polling scheduler and archive export."""
+"""`feeds ...` and `watch`: subscriptions and the polling scheduler (`export` is in commands/export.py)."""
 from __future__ import annotations
 
 import os
@@ -140,56 +140,6 @@ def watch(
         run_scheduler(store, settings, linker=linker_for(store), once=once, on_report=on_report)
     except KeyboardInterrupt:
         err.print("watch: stopped")
-
-
-@app.command("export")
-def export_archive(
-    out_path: Path = typer.Option(..., "--out", help="Folder (hexo) or file (rss, atom); - for stdout"),
-    fmt: str = typer.Option("hexo", "--format", help="hexo, rss or atom"),
-    feed: Optional[str] = typer.Option(None, "--feed", help="Only what this subscription (id or URL) brought"),
-    entity: Optional[str] = typer.Option(None, "--entity", help="Only documents naming this entity (any alias)"),
-    outlet: Optional[str] = typer.Option(None, "--outlet"),
-    since: Optional[str] = typer.Option(None, "--since", help="ISO date (UTC), inclusive"),
-    until: Optional[str] = typer.Option(None, "--until", help="ISO date (UTC), exclusive"),
-    contains: Optional[str] = typer.Option(None, "--contains", help="Only documents whose text has this phrase"),
-    text: str = typer.Option("canonical", "--text", help="canonical or original"),
-    limit: Optional[int] = typer.Option(None, "--limit"),
-    db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
-) -> None:
-    """Write documents out as a Hexo archive or an RSS/Atom feed."""
-    from autointel.export.archive import write_atom, write_hexo, write_rss
-    from autointel.export.select import Selection, select_documents
-
-    if fmt not in ("hexo", "rss", "atom") or text not in ("canonical", "original"):
-        raise typer.BadParameter("--format is hexo, rss or atom; --text is canonical or original")
-    store = _open(db)
-    sub = None
-    if feed:
-        matches = [s for s in subs_store.all_subscriptions(store.conn) if str(s["id"]) == feed or s["url"] == feed]
-        if not matches:
-            err.print(f"[red]no subscription {feed!r}[/red]")
-            raise typer.Exit(1)
-        sub = matches[0]
-    entity_id = None
-    if entity:
-        from autointel.pipeline import linker_for
-
-        found = linker_for(store).kb.find(entity)
-        if len(found) != 1:
-            err.print(f"[red]{entity!r} names {len(found)} entities; use an id[/red]")
-            raise typer.Exit(1)
-        entity_id = found[0].id
-    docs = select_documents(store.conn, Selection(sub, entity_id, outlet, since, until, contains, limit))
-    title = "autointel: " + (sub and (sub["name"] or sub["url"]) or entity or contains or outlet or "export")
-    if fmt == "hexo":
-        n = write_hexo(docs, out_path, text)
-        err.print(f"export: {n} posts under {out_path / 'source' / '_posts'}")
-        return
-    xml = (write_rss if fmt == "rss" else write_atom)(docs, title, "urn:autointel:export", text)
-    if str(out_path) == "-":
-        sys.stdout.write(xml)
-    else:
-        out_path.write_text(xml, encoding="utf-8")
 
 
 def allowed_hosts(flags: list[str]) -> frozenset[str]:

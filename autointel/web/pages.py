@@ -244,8 +244,10 @@ def router(ctx: AppContext) -> APIRouter:
         w = csv.writer(buf)
         w.writerow(columns + ["citation"])
         base = str(request.base_url).rstrip("/")
+        from autointel.export.tables import csv_cell  # article text is untrusted: no formulas
+
         for f in rows:
-            w.writerow([f[c] for c in columns] + [f"{base}/doc/{f['doc_id']}?hl={f['start']}-{f['end']}#hl"])
+            w.writerow([csv_cell(f[c]) for c in columns] + [f"{base}/doc/{f['doc_id']}?hl={f['start']}-{f['end']}#hl"])
         name = f"facts-{metric or 'all'}.csv"
         return Response(buf.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
