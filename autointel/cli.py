@@ -201,7 +201,10 @@ def stats(
 
 # Commands of later stages live in their own modules and register on the same app.
 from autointel.commands import entities as _entities, facts as _facts, feeds as _feeds, kb as _kb  # noqa: E402,F401
+from autointel.commands import export as _export  # noqa: E402,F401
 from autointel.commands import search as _search, serve as _serve, stories as _stories, topics as _topics  # noqa: E402,F401,E501
+from autointel.commands import trends as _trends, watchlists as _watchlists  # noqa: E402,F401
+from autointel.commands import brief as _brief  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     # Run the app of the imported module: the command modules registered on that one, not on __main__.

@@ -13,6 +13,9 @@ from autointel.api.context import AppContext
 MODULES = [
     "autointel.api.ingest",
     "autointel.api.exports",
+    "autointel.api.watchlists",
+    "autointel.api.trends",
+    "autointel.api.briefings",
     "autointel.web.pages",  # keep last: the UI's pages
 ]
 
