@@ -33,6 +33,7 @@ CODES: dict[str, str] = {
     "E702": "topic taxonomy is invalid",
     "E803": "writing needs the server's token",
     "E804": "upload refused (too large, or not a file)",
+    "E805": "knowledge-base addition refused (invalid, or its id exists)",
     "E901": "briefing selection is missing or names nothing known (entity, topic or query)",
 }
 

@@ -202,3 +202,27 @@ def test_writes_need_the_token_beyond_localhost(db):
     assert "samesite=strict" in login.headers["set-cookie"].lower()
     assert remote.post("/ingest/feed", data={"url": "https://example.invalid/f.xml"}, follow_redirects=False,
                        cookies={"autointel_token": "s3cret-token"}).status_code == 303
+
+
+def test_curators_add_promote_and_reject_through_the_api(db):
+    from autointel.store import open_store
+
+    client = TestClient(create_app(db, sync=False))
+    r = client.post("/api/kb/entities", json={"name": "星河智驾", "type": "company", "en": "Xinghe Drive",
+                                              "aliases": ["星河科技"]})
+    assert r.status_code == 201, r.text
+    job = _wait(client, r.json()["job"])
+    assert job["state"] == "done"
+    assert client.get("/api/entities/星河科技").json()["id"] == "xinghe-drive"
+    again = client.post("/api/kb/entities", json={"name": "星河智驾", "type": "company", "en": "Xinghe Drive"})
+    assert again.status_code == 400 and again.json()["error"]["code"] == "E805"
+    assert client.post("/api/kb/entities", json={"name": "无类型"}).json()["error"]["code"] == "E805"
+    store = open_store(db)
+    store.conn.execute("INSERT INTO candidates (surface, type, documents, mentions, rules, examples, updated_at)"
+                       " VALUES ('云帆动力', 'company', 2, 3, '{}', '[]', '2025-01-02')")
+    store.close()
+    assert any(c["surface"] == "云帆动力" for c in client.get("/api/kb/candidates").json()["items"])
+    assert client.post("/api/kb/candidates/云帆动力/reject").json() == {"rejected": "云帆动力"}
+    assert client.post("/api/kb/candidates/不存在/reject").status_code == 404
+    remote = TestClient(create_app(db, sync=False, host="0.0.0.0", token="t0ken"))
+    assert remote.post("/api/kb/entities", json={"name": "甲", "type": "company"}).status_code == 401

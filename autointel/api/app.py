@@ -66,7 +66,8 @@ def create_app(db_path: str, *, sync: bool = True, host: str = "127.0.0.1", toke
 
     @app.exception_handler(AutointelError)
     async def coded_error(request: Request, exc: AutointelError):
-        status = getattr(exc, "status", None) or (400 if exc.code.startswith(("E6", "E8")) else 500)
+        status = getattr(exc, "status", None) or (404 if exc.code == NOT_FOUND else
+                                                  400 if exc.code.startswith(("E6", "E8", "E9")) else 500)
         return error_response(request, exc.code, exc.detail, status)
 
     @app.exception_handler(StarletteHTTPException)

@@ -16,6 +16,7 @@ MODULES = [
     "autointel.api.watchlists",
     "autointel.api.trends",
     "autointel.api.briefings",
+    "autointel.api.kb",
     "autointel.web.pages",  # keep last: the UI's pages
 ]
 

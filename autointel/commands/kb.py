@@ -1,7 +1,6 @@
 """`kb ...`: curate the knowledge base: check it, add entities, review discovered names and promote them."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Optional
 
@@ -112,16 +111,15 @@ def promote(
     no_link: bool = typer.Option(False, "--no-link"),
 ) -> None:
     """Turn a discovered name into a knowledge-base entity."""
+    from autointel.kb.curate import CurationError, promote_candidate
+
     store = _open(db)
-    rows = [r for r in entity_store.list_candidates(store.conn, None) if r["surface"] == surface]
-    if not rows:
-        err.print(f"[red]no candidate {surface!r}[/red]")
+    try:
+        kb, data = promote_candidate(store.conn, surface, type=type, en=en, eid=eid)
+    except CurationError as e:
+        err.print(f"[red]{e.as_text()}[/red]")
         raise typer.Exit(1)
-    guessed = {"company": "company", "organization": "association", "government": "government",
-               "person": "person", "model": "model"}.get(rows[0]["type"], "company")
-    data = {"id": eid or _slug(en or surface), "name": surface, "type": type or guessed, "en": en}
-    _add_entity(store, {k: v for k, v in data.items() if v}, link_now=not no_link)
-    entity_store.mark_candidate(store.conn, surface, "promoted", data["id"])
+    _added(store, kb, data, link_now=not no_link)
 
 
 @kb_app.command("reject")
@@ -140,21 +138,20 @@ def export(db: Optional[str] = typer.Option(None, "--db", help=DB_HELP)) -> None
 
 
 def _add_entity(store, data: dict, link_now: bool) -> None:
-    from autointel.kb.loader import load_kb
+    from autointel.kb.curate import CurationError, add_entity
+
+    try:
+        kb = add_entity(store.conn, data)
+    except CurationError as e:
+        err.print(f"[red]{e.as_text()}[/red]")
+        raise typer.Exit(1)
+    _added(store, kb, data, link_now)
+
+
+def _added(store, kb, data: dict, link_now: bool) -> None:
     from autointel.link.linker import Linker
     from autointel.pipeline import relink
 
-    local = entity_store.local_entities(store.conn)
-    kb = load_kb(extra=local + [data])
-    if data["id"] in {e.id for e in load_kb(extra=local).entities.values()}:
-        err.print(f"[red]id {data['id']!r} exists already; choose another with --id[/red]")
-        raise typer.Exit(1)
-    own = [p for p in kb.problems if data["id"] in p or p.startswith("local:")]
-    if own:
-        for p in own:
-            err.print(f"[red]{p}[/red]")
-        raise typer.Exit(1)
-    entity_store.add_local_entity(store.conn, data)
     err.print(f"added {data['id']} ({data['name']}, {data['type']})")
     if link_now:
         n = relink(store, Linker(kb))
@@ -170,9 +167,6 @@ def _relation(spec: str) -> dict:
 
 
 def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    if not slug:  # a Chinese-only name: a short stable hash keeps the id ASCII
-        import hashlib
-        slug = "local-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
-    return slug
+    from autointel.kb.curate import slug
 
+    return slug(text)
