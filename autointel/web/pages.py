@@ -271,19 +271,25 @@ def router(ctx: AppContext) -> APIRouter:
                       entity=entity, interval=t["interval"], since=since, until=until)
 
     def _briefing(entity: Optional[str], topic: Optional[str], q: Optional[str], since: Optional[date],
-                  until: Optional[date], limit: int):
+                  until: Optional[date], limit: int, llm: bool = False):
         from autointel.briefing import build_briefing
+        from autointel.briefing.llm import LlmConfig, write_with_llm
 
-        return build_briefing(ctx.store(), ctx.kb(), ctx.engine() if q else None, entity=ctx.entity_id(entity),
-                              topic=topic or None, query=q or None, since=since, until=until,
-                              limit=max(1, min(limit, 100)))
+        b = build_briefing(ctx.store(), ctx.kb(), ctx.engine() if q else None, entity=ctx.entity_id(entity),
+                           topic=topic or None, query=q or None, since=since, until=until,
+                           limit=max(1, min(limit, 100)))
+        config = LlmConfig.from_env() if llm else None
+        if config is not None:  # off unless the server was given an endpoint; held to the same citations
+            write_with_llm(b, config)
+        return b
 
     @web.get("/briefing", response_class=HTMLResponse)
     def briefing_page(request: Request, entity: Optional[str] = None, topic: Optional[str] = None,
                       q: Optional[str] = None, since: Optional[str] = None, until: Optional[str] = None,
-                      limit: int = 12):
+                      limit: int = 12, llm: bool = False):
         since, until = _day(since, "since"), _day(until, "until")
         from autointel.briefing import BriefingError
+        from autointel.briefing.llm import LlmConfig
         from autointel.briefing.render import render_html, render_markdown
         from autointel.topics import load_taxonomy
 
@@ -291,21 +297,22 @@ def router(ctx: AppContext) -> APIRouter:
         html = markdown = error = None
         if entity or topic or q:
             try:
-                b = _briefing(entity, topic, q, since, until, limit)
+                b = _briefing(entity, topic, q, since, until, limit, llm)
                 html = render_html(b, "", standalone=False)
                 markdown = render_markdown(b, str(request.base_url).rstrip("/"))
             except BriefingError as e:
                 error = e.as_text()
         query = urlencode({k: v for k, v in (("entity", entity), ("topic", topic), ("q", q), ("since", since),
-                                             ("until", until), ("limit", limit)) if v})
+                                             ("until", until), ("limit", limit), ("llm", "true" if llm else ""))
+                           if v})
         return render(request, "briefing.html", nav="briefing", entity=entity, topic=topic, q=q, since=since,
                       until=until, limit=limit, html=html, markdown=markdown, error=error, query=query,
-                      topics=load_taxonomy().topics)
+                      topics=load_taxonomy().topics, llm=llm, llm_available=LlmConfig.from_env() is not None)
 
     @web.get("/briefing.{fmt}")
     def briefing_download(request: Request, fmt: str, entity: Optional[str] = None, topic: Optional[str] = None,
                           q: Optional[str] = None, since: Optional[str] = None, until: Optional[str] = None,
-                          limit: int = 12) -> Response:
+                          limit: int = 12, llm: bool = False) -> Response:
         """The briefing as a file to paste or keep: links carry this server's address so they work elsewhere."""
         since, until = _day(since, "since"), _day(until, "until")
         from autointel.briefing.render import render_html, render_markdown
@@ -314,7 +321,7 @@ def router(ctx: AppContext) -> APIRouter:
             raise ApiError("E802", "a briefing downloads as .md or .html", 400)
         if not (entity or topic or q):
             raise ApiError("E802", "a briefing needs entity, topic or q", 400)
-        b = _briefing(entity, topic, q, since, until, limit)
+        b = _briefing(entity, topic, q, since, until, limit, llm)
         base = str(request.base_url).rstrip("/")
         body, media = ((render_markdown(b, base), "text/markdown; charset=utf-8") if fmt == "md"
                        else (render_html(b, base), "text/html; charset=utf-8"))
