@@ -123,25 +123,33 @@ def conflicts(conn: sqlite3.Connection, tolerance: float = 0.02, *, entity_id: s
               metric: str | None = None) -> list[dict]:
     """Same subject, metric, period, scope, unit and basis, different values from different documents
     (of one subject or one metric only, when asked: a page about one entity reads only its facts)."""
-    groups: dict[tuple, list[dict]] = defaultdict(list)
     where, args = "", []
     for column, value in (("f.subject_id", entity_id), ("f.metric", metric)):
         if value:
             where += f" AND {column} = ?"
             args.append(value)
-    for r in conn.execute(
-            "SELECT f.*, d.title AS doc_title, d.outlet, d.published_at FROM facts f JOIN documents d"
-            " ON d.id = f.document_id WHERE f.subject_id IS NOT NULL AND f.period IS NOT NULL" + where, args):
-        r = dict(r)
+    rows = conn.execute(
+        "SELECT f.*, d.title AS doc_title, d.outlet, d.published_at FROM facts f JOIN documents d"
+        " ON d.id = f.document_id WHERE f.subject_id IS NOT NULL AND f.period IS NOT NULL" + where, args)
+    return conflicts_among([dict(r) for r in rows], tolerance)
+
+
+def conflicts_among(facts: list[dict], tolerance: float = 0.02) -> list[dict]:
+    """The conflicts within rows already read (list_facts rows): a page that lists an entity's facts finds
+    its conflicts without reading them twice."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for r in facts:
+        if r["subject_id"] is None or r["period"] is None:
+            continue
         groups[(r["subject_id"], r["metric"], r["period"], r["scope"], r["unit"], r["basis"], r["direction"])].append(r)
     out = []
-    for key, facts in groups.items():
-        if len({f["document_id"] for f in facts}) < 2:
+    for key, group in groups.items():
+        if len({f["document_id"] for f in group}) < 2:
             continue
-        values = sorted(f["value"] for f in facts)
+        values = sorted(f["value"] for f in group)
         if values[0] and (values[-1] - values[0]) / abs(values[0]) > tolerance or (not values[0] and values[-1]):
-            out.append({"subject_id": key[0], "subject": facts[0]["subject"], "metric": key[1], "period": key[2],
-                        "scope": key[3], "unit": key[4], "basis": key[5], "facts": facts})
+            out.append({"subject_id": key[0], "subject": group[0]["subject"], "metric": key[1], "period": key[2],
+                        "scope": key[3], "unit": key[4], "basis": key[5], "facts": group})
     return sorted(out, key=lambda c: (c["subject"], c["metric"], c["period"]))
 
 

@@ -309,9 +309,20 @@ def list_stories(conn: sqlite3.Connection, min_size: int = 1, limit: int | None 
 
 def recent_stories(conn: sqlite3.Connection, limit: int = 25) -> list[dict]:
     """Stories by their latest ingested member, newest first (the home page's "what is new"); stories that
-    arrived in the same batch are ordered by publication."""
-    rows = conn.execute(
-        f"SELECT x.*, latest FROM ({_STORY_SELECT}) x JOIN (SELECT m.story_id, max(d.ingested_at) AS latest"
-        " FROM story_members m JOIN documents d ON d.id = m.document_id GROUP BY m.story_id) r ON r.story_id = x.id"
-        " ORDER BY latest DESC, x.last_published DESC, x.id LIMIT ?", (limit,))
-    return [_story_dict(r) | {"ingested_at": r[-1]} for r in rows]
+    arrived in the same batch are ordered by publication.  Reads the newest arrivals in index order and
+    stops once ``limit`` stories are found."""
+    order: list[str] = []
+    latest: dict[str, str] = {}
+    for story_id, ingested_at in conn.execute(
+            "SELECT m.story_id, d.ingested_at FROM documents d INDEXED BY documents_ingested"
+            " JOIN story_members m ON m.document_id = d.id"
+            " ORDER BY d.ingested_at DESC, d.published_utc DESC, d.id DESC"):
+        if story_id not in latest:
+            latest[story_id] = ingested_at
+            order.append(story_id)
+            if len(order) >= limit:
+                break
+    if not order:
+        return []
+    rows = {r[0]: r for r in conn.execute(_STORY_SELECT + f" WHERE s.id IN ({','.join('?' * len(order))})", order)}
+    return [_story_dict(rows[i]) | {"ingested_at": latest[i]} for i in order if i in rows]

@@ -28,6 +28,7 @@ STATIC = HERE / "static"
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                 ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon"}
 FACTS_PAGE = 200
+ENTITY_ROWS = 150  # figures and claims listed on an entity page; the facts explorer pages through all
 
 METRIC_NAMES = {
     "production": "产量", "sales": "销量", "deliveries": "交付", "exports": "出口", "shipments": "出货",
@@ -176,16 +177,20 @@ def router(ctx: AppContext) -> APIRouter:
     def entity(request: Request, name: str):
         from autointel.commands.entities import entity_profile
         from autointel.commands.facts import fact_json
-        from autointel.store.facts import conflicts, list_claims, list_facts
+        from autointel.store.facts import conflicts_among, list_claims, list_facts
 
         eid = ctx.entity_id(name)
         conn = ctx.store().conn
         profile = entity_profile(ctx.store(), ctx.kb(), eid, 15)
-        facts = [fact_json(f) for f in list_facts(conn, entity_id=eid)]
-        conflicting = {f["id"] for c in conflicts(conn, entity_id=eid) for f in c["facts"]}
+        rows = list_facts(conn, entity_id=eid)
+        conflicting = {f["id"] for c in conflicts_among(rows) for f in c["facts"]}
+        facts = [fact_json(f) for f in rows]
         claims = list_claims(conn, entity_id=eid)
-        return render(request, "entity.html", nav="search", p=profile, facts=facts, conflicting=conflicting,
-                      claims=claims, mentions_chart=_mentions_chart(ctx, profile),
+        # The chart reads every figure; the page lists the latest ones (the facts explorer has them all).
+        latest = sorted(facts, key=lambda f: (f["published_at"] or "", f["id"]), reverse=True)[:ENTITY_ROWS]
+        return render(request, "entity.html", nav="search", p=profile, facts=latest, facts_total=len(facts),
+                      conflicting=conflicting, claims=claims[:ENTITY_ROWS], claims_total=len(claims),
+                      mentions_chart=_mentions_chart(ctx, profile),
                       facts_chart=_facts_chart(facts, conflicting, by_metric=True), title=profile["name"])
 
     def _fact_rows(metric: Optional[str], subject: list[str], since: Optional[date], until: Optional[date],
