@@ -1,6 +1,7 @@
 """`entities`, `entity` and `link`: what the documents are about, by knowledge-base entity."""
 from __future__ import annotations
 
+import weakref
 from typing import Optional
 
 import typer
@@ -114,18 +115,48 @@ def entity(
     _print_profile(profile)
 
 
+# The knowledge-base half of each profile (names, aliases, relations), per knowledge base object.  A
+# KnowledgeBase is never changed once built (a curator addition builds a new one), so this is never stale;
+# it saves `kb.related`, a scan of every relation of every entity, and the OpenCC variants of each alias.
+_kb_parts: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _incoming_relations(kb) -> dict[str, list[tuple[str, object]]]:
+    """target id -> ("in", relation seen from the target), in the order `kb.related` lists them."""
+    from autointel.kb.schema import Relation
+
+    incoming: dict[str, list[tuple[str, object]]] = {}
+    for other in kb.entities.values():
+        for r in other.relations:
+            incoming.setdefault(r.target, []).append(("in", Relation(r.rel, other.id, r.role)))
+    return incoming
+
+
+def _kb_part(kb, eid: str) -> dict:
+    cache = _kb_parts.get(kb)
+    if cache is None:
+        cache = _kb_parts.setdefault(kb, {"incoming": _incoming_relations(kb), "profiles": {}})
+    part = cache["profiles"].get(eid)
+    if part is None:
+        e = kb.entities[eid]
+        relations = []
+        for direction, r in [("out", r) for r in e.relations] + cache["incoming"].get(eid, []):
+            other = entity_json(kb, r.target)
+            relations.append({"direction": direction, "rel": r.rel, "role": r.role, "id": other["id"],
+                              "name": other["name"], "type": other["type"]})
+        aliases = [s for s in kb.lookup_surfaces(e) if s != e.name]
+        part = cache["profiles"][eid] = {"head": entity_json(kb, eid), "aliases": list(dict.fromkeys(aliases)),
+                                         "relations": relations}
+    return part
+
+
 def entity_profile(store, kb, eid: str, docs_limit: int) -> dict:
     e = kb.entities[eid]
+    part = _kb_part(kb, eid)
     first, last = entity_store.entity_span(store.conn, eid)
     counts = entity_store.entity_count(store.conn, eid)
-    relations = []
-    for direction, r in kb.related(eid):
-        other = entity_json(kb, r.target)
-        relations.append({"direction": direction, "rel": r.rel, "role": r.role, "id": other["id"],
-                          "name": other["name"], "type": other["type"]})
-    aliases = [s for s in kb.lookup_surfaces(e) if s != e.name]
-    return entity_json(kb, eid) | {
-        "aliases": list(dict.fromkeys(aliases)), "weak": e.weak, "relations": relations,
+    return part["head"] | {
+        "aliases": list(part["aliases"]), "weak": e.weak, "relations": [dict(r) for r in part["relations"]],
         "documents": counts[0], "mentions": counts[1], "first_seen": first, "last_seen": last,
         "recent_documents": entity_store.entity_documents(store.conn, eid, docs_limit),
         "co_mentioned": [entity_json(kb, other) | {"documents": n}

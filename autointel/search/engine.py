@@ -244,12 +244,12 @@ class SearchEngine:
             for surface in g.surfaces:
                 terms.append(surface)
                 owner.append(k)
-        matcher = term_matcher(terms)
+        matcher = term_matcher(terms, labels=owner)  # an occurrence reports the query word it spells
         head, tail = hits[:RERANK], hits[RERANK:]
         rows = texts.get([h.id for h in head], ("title", "canonical"))
         for h in head:
             row = rows.get(h.id, _NO_TEXT)
-            found = [(a, b, owner[k]) for a, b, k in matcher.find(f"{row['title']}\n{row['canonical']}")]
+            found = matcher.find(f"{row['title']}\n{row['canonical']}")
             together = max_groups_in_window(found, PROXIMITY_WINDOW)
             h.score *= 1.0 + PROXIMITY_WEIGHT * (together / len(groups)) ** 2
         head.sort(key=lambda h: (h.tier, -h.score, h.rowid))

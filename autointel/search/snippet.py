@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import defaultdict
 from dataclasses import dataclass, field
+
+import ahocorasick_rs
 
 from autointel.link.document import SpanMap
 
@@ -24,25 +27,50 @@ class Snippet:
     span: list[int] | None = None  # [start, end] in the original text
 
 
-def term_pattern(terms: list[str]) -> re.Pattern | None:
-    """One alternation of the terms, longest first, so a single pass finds the longest at each place."""
-    ordered = sorted({t.lower() for t in terms if t}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, ordered))) if ordered else None
+class TermMatcher:
+    """The query's terms (case-folded) as one Aho-Corasick automaton, leftmost-longest: at each place the
+    longest term, non-overlapping, left to right.
+
+    That is what a regex alternation sorted longest-first finds (tests/test_api_latency.py holds the two
+    together).  Proximity re-ranking and snippets run it over about 40 article texts per query: the automaton
+    scans a 3,000-character article in 8 us against 13 us for the regex, and builds in 29 us for a dozen
+    terms where compiling the regex takes 330 us (hidden, for repeated queries only, by ``re``'s cache)."""
+
+    def __init__(self, terms: list[str], labels: list[int] | None = None):
+        """``labels``: what an occurrence of ``terms[k]`` reports (default k), e.g. the query word it spells."""
+        number: dict[str, int] = {}
+        for k, t in enumerate(terms):
+            if t:
+                number.setdefault(t.lower(), k)  # a term spelled twice counts as its first spelling
+        self.keys = list(number)
+        self.labels = [number[key] if labels is None else labels[number[key]] for key in self.keys]
+        # built for every query: the non-contiguous NFA builds fastest (29 us, the DFA 66 us) and scans these
+        # short texts as fast as the DFA
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            self.keys, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+            implementation=ahocorasick_rs.Implementation.NoncontiguousNFA) if self.keys else None
+
+    def find(self, text: str) -> list[tuple[int, int, int]]:
+        if self._automaton is None:
+            return []
+        labels = self.labels
+        return [(start, end, labels[i]) for i, start, end in self._automaton.find_matches_as_indexes(text.lower())]
 
 
-def occurrences(text: str, terms: list[str], pattern: re.Pattern | None = None) -> list[tuple[int, int, int]]:
-    """(start, end, term number) of every non-overlapping occurrence, longest terms first."""
-    pattern = pattern or term_pattern(terms)
-    if pattern is None:
-        return []
-    number = {t.lower(): k for k, t in reversed(list(enumerate(terms)))}
-    return [(m.start(), m.end(), number.get(m.group(), 0)) for m in pattern.finditer(text.lower())]
+def term_matcher(terms: list[str], labels: list[int] | None = None) -> TermMatcher:
+    return TermMatcher(terms, labels)
+
+
+def occurrences(text: str, terms: list[str], matcher: TermMatcher | None = None) -> list[tuple[int, int, int]]:
+    """(start, end, term number) of every non-overlapping occurrence, longest terms first.  ``matcher``: the
+    same terms already compiled (one query matches many documents)."""
+    return (matcher or TermMatcher(terms)).find(text)
 
 
 def _by_label(found: list[tuple[int, int, int]]) -> dict[int, list[int]]:
-    positions: dict[int, list[int]] = {}
+    positions: defaultdict[int, list[int]] = defaultdict(list)  # no empty list built per occurrence
     for start, _, label in found:
-        positions.setdefault(label, []).append(start)
+        positions[label].append(start)
     return positions
 
 
@@ -54,9 +82,13 @@ def _anchored(found: list[tuple[int, int, int]], width: int) -> tuple[int, int]:
     positions = _by_label(found)
     rarest = min(positions.values(), key=len)
     best, best_at = 0, rarest[0]
+    lists = list(positions.values())
     for p in rarest:
-        near = sum(1 for ps in positions.values()
-                   if bisect_left(ps, p - width) < len(ps) and ps[bisect_left(ps, p - width)] <= p + width)
+        near = 0
+        for ps in lists:  # the first occurrence at or after p - width, if it is not beyond p + width
+            i = bisect_left(ps, p - width)
+            if i < len(ps) and ps[i] <= p + width:
+                near += 1
         if near > best:
             best, best_at = near, p
     return best, best_at
@@ -76,8 +108,9 @@ def max_groups_in_window(found: list[tuple[int, int, int]], width: int) -> int:
     return _anchored(found, width)[0] if found else 0
 
 
-def make_snippet(canonical: str, original: str, spans: SpanMap, terms: list[str], width: int = WIDTH) -> Snippet:
-    found = occurrences(canonical, terms)
+def make_snippet(canonical: str, original: str, spans: SpanMap, terms: list[str], width: int = WIDTH,
+                 matcher: TermMatcher | None = None) -> Snippet:
+    found = occurrences(canonical, terms, matcher)
     start, end = best_window(found, len(canonical), width) if found else (0, min(len(canonical), width))
     # start at the beginning of the sentence when it is near, so the snippet reads naturally
     back = max(0, start - 30)
