@@ -139,7 +139,9 @@ def _strip_ns(el: Element) -> Element:
     """A copy without namespaces, so XHTML content serialises as plain HTML tags."""
     out = Element(_local(el.tag), {_local(k): v for k, v in el.attrib.items()})
     out.text, out.tail = el.text, el.tail
-    out.extend(_strip_ns(c) for c in el if isinstance(c.tag, str))
+    # a list, not a generator: Element.extend turns a RecursionError raised inside a generator (deeply
+    # nested XHTML) into a misleading TypeError, which would hide the E115 the pipeline records for it
+    out.extend([_strip_ns(c) for c in el if isinstance(c.tag, str)])
     return out
 
 

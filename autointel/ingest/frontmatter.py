@@ -52,7 +52,7 @@ def _parse_front_matter(text: str) -> tuple[dict[str, Any], int]:
         raise IngestError("E106", "front matter larger than 64 KB", path=location)
     try:
         data = yaml.load(block, Loader=_SafeLoader)
-    except yaml.YAMLError as e:
+    except (yaml.YAMLError, ValueError) as e:  # ValueError: a timestamp like 2025-13-45 passes the scanner
         data = _simple_key_values(block)
         if data is None:
             mark = getattr(e, "problem_mark", None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from typing import Iterator
 
 from autointel.ingest.base import ReadContext, ReadResult
@@ -19,6 +20,23 @@ _TITLE_KEYS = ("title", "headline")
 _DATE_KEYS = ("date", "published_at", "published", "pubDate", "time")
 _URL_KEYS = ("url", "link")
 _SOURCE_KEYS = ("source", "outlet", "site", "media")
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _valid_unicode(value):
+    """JSON may escape half of a surrogate pair ("\\ud800") and nothing else; such a string cannot be
+    encoded as UTF-8 (database, hashes, output), so each lone half becomes U+FFFD. Valid pairs were already
+    joined into one character by the JSON decoder.  Only the levels a record's fields are read from are
+    cleaned (the object, and lists in it): deeper values are never used, and walking them would recurse."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_valid_unicode(k): (_valid_unicode(v) if isinstance(v, (str, list)) else v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_LONE_SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for v in value]
+    return value
 
 
 def _first(obj: dict, keys: tuple[str, ...]):
@@ -50,9 +68,12 @@ class JsonlReader:
 
     def _read_object(self, line: str, location: str, src: SourceText, ctx: ReadContext) -> Iterator[ReadResult]:
         try:
-            obj = json.loads(line)
+            obj = _valid_unicode(json.loads(line))
         except json.JSONDecodeError as e:
             yield FailedInput(location, location, "E109", f"invalid JSON at column {e.colno}: {e.msg}", self.name)
+            return
+        except ValueError as e:  # an integer of more than 4300 digits (Python's limit against CPU exhaustion)
+            yield FailedInput(location, location, "E109", f"invalid JSON: {e}"[:200], self.name)
             return
         if not isinstance(obj, dict):
             yield FailedInput(location, location, "E109", "JSON line is not an object", self.name)

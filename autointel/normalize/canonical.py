@@ -12,16 +12,27 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 
 from autointel.errors import NormalizeError
 from autointel.models import CanonicalArticle, RawArticle
 from autointel.normalize.aligned import AlignedText
-from autointel.normalize.cleanup import drop_boilerplate, normalize_width, remove_pinyin_marks, repair_photo_credits
+from autointel.normalize.cleanup import (drop_boilerplate, normalize_width, remove_pinyin_marks, repair_photo_credits,
+                                         strip_invisible)
 from autointel.normalize.html_text import html_to_paragraphs
 from autointel.normalize.markdown_text import markdown_to_aligned
 from autointel.normalize.script import detect_script, normalize_title, to_simplified_aligned
 
 _LINE_ENDINGS = re.compile(r"\r\n?")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# Size limits for one article.  The longest real canonical text in ../shared is 7,850 characters; a file
+# may be up to 20 MB.  Normalising costs ~1 s per million characters, so the body (markup included) is
+# refused beyond MAX_BODY_CHARS before any work.  What comes after normalising (linking, facts, topics) is
+# superlinear in one article's length -- a dense 100k-character article takes ~30 s, 45k up to 10 s on a
+# loaded machine -- so the canonical text is refused beyond MAX_CANONICAL_CHARS, about 4x the longest real
+# one (docs/robustness.md).  Raise it when topics/tagger._resolve and facts/extract's period context are linear.
+MAX_BODY_CHARS = 1_000_000
+MAX_CANONICAL_CHARS = 30_000
 
 
 def _source_text(raw: RawArticle) -> tuple[str, AlignedText, frozenset[int], dict]:
@@ -59,7 +70,19 @@ def derive_title(text: str) -> str | None:
     return (first[:cut] if cut > 10 else first[:MAX_DERIVED_TITLE]) + "…"
 
 
+def _valid_unicode(raw: RawArticle) -> RawArticle:
+    """Lone surrogates (half of a UTF-16 pair, e.g. from a JSON escape) cannot be stored, hashed or printed as
+    UTF-8; each becomes U+FFFD, one character for one, so offsets are unchanged."""
+    fields = {name: _LONE_SURROGATE.sub("\ufffd", value) for name, value in (("body", raw.body), ("title", raw.title))
+              if value and _LONE_SURROGATE.search(value)}
+    return replace(raw, **fields) if fields else raw
+
+
 def canonicalize(raw: RawArticle) -> CanonicalArticle:
+    raw = _valid_unicode(raw)
+    if len(raw.body) > MAX_BODY_CHARS:
+        raise NormalizeError("E105", f"article body of {len(raw.body)} characters, limit {MAX_BODY_CHARS}",
+                             path=raw.location)
     try:
         original, at, captions, extra = _source_text(raw)
         at, pinyin = remove_pinyin_marks(at)
@@ -69,6 +92,9 @@ def canonicalize(raw: RawArticle) -> CanonicalArticle:
         at, report = drop_boilerplate(at, captions)
         at = normalize_width(at)
         at, credits = repair_photo_credits(at)
+        if len(at.text) > MAX_CANONICAL_CHARS:
+            raise NormalizeError("E105", f"article of {len(at.text)} characters after cleaning, limit "
+                                 f"{MAX_CANONICAL_CHARS}", path=raw.location)
     except NormalizeError:
         raise
     except Exception as e:  # a bug or pathological input must not stop the batch
@@ -86,7 +112,10 @@ def canonicalize(raw: RawArticle) -> CanonicalArticle:
         metadata[role] = names
     if report.platform:
         metadata["platform"] = report.platform
-    title = normalize_title(raw.title) if raw.title else derive_title(at.text)
+    if raw.title:
+        title = strip_invisible(normalize_title(raw.title)) or None
+    else:
+        title = derive_title(at.text)
     if not raw.title and title:
         metadata["title_derived"] = True
     if not at.text.strip():

@@ -41,7 +41,20 @@ def remove_pinyin_marks(at: AlignedText) -> tuple[AlignedText, int]:
 _FULLWIDTH_ALNUM = {cp: cp - 0xFEE0 for cp in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B))}
 _SPACES = {0x00A0: " ", 0x3000: " ", 0x2002: " ", 0x2003: " ", 0x2009: " "}
 _WIDTH_TABLE = {**_FULLWIDTH_ALNUM, **{k: ord(v) for k, v in _SPACES.items()}}
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
+# Zero-width characters and soft hyphens; bidirectional controls (U+200E/F, U+202A-E, U+2066-9, U+061C),
+# which can make text display in an order other than the one it is stored and searched in ("Trojan
+# Source"); and C0 controls other than tab and newline (a NUL reaches us through JSON's "\u0000" or after
+# the 8 KB the binary sniffer looks at; tools reading the database as C strings stop at it).
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c" \
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]+")
+
+
+def strip_invisible(s: str) -> str:
+    """The same removal for strings that carry no alignment (titles)."""
+    return _INVISIBLE.sub("", s)
+
+
 _NUM_PUNCT = re.compile(r"(?<=\d)([．。，：％])(?=\d)|(?<=\d)(％)")
 _NUM_PUNCT_MAP = {"．": ".", "。": ".", "：": ":", "％": "%", "，": ","}
 
