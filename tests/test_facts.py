@@ -228,9 +228,9 @@ def test_names_in_book_titles_and_places_before_market_are_not_subjects(linker):
     text = "根据《2025-2030年中国交通投资报告》显示，2024年全球交通基础设施投资规模已达到2.8兆美元。"
     [f] = facts_of(linker, text, date(2025, 12, 30))
     assert (f.subject, f.metric, f.value, f.unit, f.period) == ("全球", "investment", 2.8e12, "USD", "2024")
-    text = "保时捷宣布，在缩减中国市场销售网点的基础上，计划2026年将网点数量缩减至80家左右。"
+    text = "保时捷在缩减中国市场销售网点的基础上，2025年网点数量为100家左右。"
     [f] = facts_of(linker, text, date(2025, 12, 28))
-    assert (f.subject, f.metric, f.value, f.period) == ("保时捷", "stores", 80, "2026")
+    assert (f.subject, f.metric, f.value, f.period) == ("保时捷", "stores", 100, "2025")
 
 
 def test_forecast_year_is_not_carried_to_later_sentences(linker):
@@ -269,10 +269,10 @@ def test_counted_countries_are_not_cars(linker):
 def test_since_when_and_the_sources_span_are_not_the_period(linker):
     [f] = facts_of(linker, "美国政府自去年起对中国制造汽车加征25%关税。", date(2026, 1, 20))
     assert (f.subject, f.metric, f.period) == ("美国", "tariff", None)
-    text = "根据全球车企发布的2025年前11个月的业绩报告,中国汽车全球销量有望同比增长17%。"
+    text = "根据全球车企发布的2025年前11个月的业绩报告,中国汽车全球销量同比增长17%。"
     [f] = facts_of(linker, text, date(2025, 12, 28))
-    # 全球销量: 中国's figure; the report's 前11个月 is the source's span; a forecast is for the current year
-    assert (f.subject, f.metric, f.value, f.period) == ("中国", "sales", 17, "2025")
+    # 全球销量: 中国's figure; the report's 前11个月 is the source's span, not the figure's period
+    assert (f.subject, f.metric, f.value, f.period) == ("中国", "sales", 17, None)
 
 
 def test_names_in_quotes_and_headings_are_not_facts(linker):
@@ -310,11 +310,11 @@ def test_subject_before_shi_wins_over_the_qualifier_after_it(linker):
     assert (f.subject, f.metric, f.value) == ("长安汽车", "production", 30_000_000)
 
 
-def test_forecast_without_period_is_for_the_publication_year(linker):
-    [f] = facts_of(linker, "另一方面，日本车企的合计销量预计与2024年持平，为2500万辆左右。", date(2025, 12, 28))
-    assert (f.subject, f.value, f.period) == ("日本", 25_000_000, "2025")
+def test_forecasts_are_no_facts_and_no_period_is_made_up(linker):
+    # 预计 in the cue's clause governs the figure of the next clause too
+    assert facts_of(linker, "另一方面，日本车企的合计销量预计与2024年持平，为2500万辆左右。", date(2025, 12, 28)) == []
     [f] = facts_of(linker, "日本车企的合计销量为2500万辆左右。", date(2025, 12, 28))
-    assert f.period is None  # no forecast, no period: nothing is made up
+    assert f.period is None  # no period named: nothing is made up
 
 
 def test_model_named_after_its_price_and_tai_only_for_cars(linker):
@@ -327,10 +327,11 @@ def test_model_named_after_its_price_and_tai_only_for_cars(linker):
 def test_milestones_are_as_of_and_write_downs_are_costs(linker):
     [f] = facts_of(linker, "长安汽车2025年突破3000万辆下线的里程碑。", date(2026, 1, 5))
     assert (f.subject, f.period, f.qualifier) == ("长安汽车", "..2025-12-31", "over")
-    [f] = facts_of(linker, "福特预计公司将减记资产约195亿美元。", date(2025, 12, 28))
+    [f] = facts_of(linker, "福特公司减记资产约195亿美元。", date(2025, 12, 28))
     assert (f.subject, f.metric, f.value, f.unit) == ("福特汽车", "cost", 19.5e9, "USD")
-    [f] = facts_of(linker, "哪吒汽车2021年将建成运营500座智能快充站。", date(2021, 8, 23))
+    [f] = facts_of(linker, "哪吒汽车2021年建成运营500座智能快充站。", date(2022, 1, 23))
     assert (f.metric, f.value, f.unit, f.period) == ("count", 500, "unit", "2021")
+    assert facts_of(linker, "哪吒汽车2021年将建成运营500座智能快充站。", date(2021, 8, 23)) == []  # a plan
 
 
 def test_a_cueless_change_goes_on_for_a_company_but_not_for_a_place(linker):
@@ -355,9 +356,11 @@ def test_counted_things_are_counts(linker):
     assert (a.subject, a.metric, a.value, a.qualifier, b.value) == ("英伟达", "count", 650, "over", 250)
 
 
-def test_held_out_set_floors():
-    """The held-out articles (eval/facts/heldout_facts.yaml) are never tuned on; their floors catch rules
-    that only fit the tuning set."""
+@pytest.mark.parametrize("which, documents", [("heldout", 6), ("heldout2", 8), ("dev", 8)])
+def test_held_out_set_floors(which, documents):
+    """The held-out articles (eval/facts/heldout_facts.yaml, heldout2_facts.yaml) are never tuned on; their
+    floors catch rules that only fit the tuning sets. The development set (dev_facts.yaml) is tuned on,
+    with the main set, and checked the same way."""
     import json
     from pathlib import Path
 
@@ -367,11 +370,11 @@ def test_held_out_set_floors():
     if not shared.exists():
         pytest.skip(f"shared data not found at {shared}")
     floors = json.loads((Path(__file__).resolve().parents[1] / "eval" / "floors.json").read_text())["facts"]
-    report = score(default_linker(), load_gold(which="heldout"), shared).as_dict()
-    assert report["documents"] == 6, report
-    assert report["fact_precision"] >= floors["heldout_precision"], report
-    assert report["fact_recall"] >= floors["heldout_recall"], report
-    assert report["claim_recall"] >= floors["heldout_claim_recall_with_status"], report
+    report = score(default_linker(), load_gold(which=which), shared).as_dict()
+    assert report["documents"] == documents, report
+    assert report["fact_precision"] >= floors[f"{which}_precision"], report
+    assert report["fact_recall"] >= floors[f"{which}_recall"], report
+    assert report["claim_recall"] >= floors[f"{which}_claim_recall_with_status"], report
 
 
 def test_a_company_leaders_word_confirms_and_a_plain_bingwei_is_no_denial(linker):
@@ -382,7 +385,7 @@ def test_a_company_leaders_word_confirms_and_a_plain_bingwei_is_no_denial(linker
 
 
 def test_when_it_was_said_is_not_the_period_except_for_totals(linker):
-    [f] = facts_of(linker, "美国福特汽车公司在12月中提及，预计公司将减记资产约195亿美元。", date(2025, 12, 28))
+    [f] = facts_of(linker, "美国福特汽车公司在12月中提及，公司已减记资产约195亿美元。", date(2025, 12, 28))
     assert (f.metric, f.period) == ("cost", None)
     [f] = facts_of(linker, "奇瑞汽车在2025年4月宣布已完成首批墨甲人形机器人220台的全球交付。", date(2025, 12, 28))
     assert (f.metric, f.value, f.unit, f.period) == ("deliveries", 220, "unit", "..2025-04-30")
@@ -404,13 +407,12 @@ def test_a_paragraph_naming_nobody_goes_on_with_the_figure_before_it(linker):
     assert [f.value for f in facts_of(linker, text, date(2021, 11, 1))] == [276_000]  # another measure: no
 
 
-def test_since_start_dates_the_from_figure_and_a_forecast_is_of_the_current_year(linker):
+def test_since_start_dates_the_from_figure_and_forecasts_are_dropped(linker):
     text = ("据乘联会数据，2023-2024年新能源车年增速分别达到了39%及47%，自2022年末至今新能源乘用车年销售规模从526万辆"
             "激增至1240万辆(预期)，渗透率极有可能首次突破50%。")
     got = {f.value: f.period for f in facts_of(linker, text, date(2025, 12, 30))}
-    assert (got[5_260_000], got[12_400_000], got[50]) == ("2022", "2025", "2025")
-    [f] = facts_of(linker, "极星预计，到 2025 年底，其年度销量有望达到 29 万辆。", date(2022, 4, 5))
-    assert f.period == "2025"  # a forecast keeps the future year it names
+    assert got[5_260_000] == "2022" and 12_400_000 not in got and 50 not in got  # (预期), 极有可能: forecasts
+    assert facts_of(linker, "极星预计，到 2025 年底，其年度销量有望达到 29 万辆。", date(2022, 4, 5)) == []
 
 
 def test_a_place_does_not_continue_a_models_measure(linker):
@@ -440,3 +442,120 @@ def test_a_cue_cut_by_the_word_before_it_is_no_cue(linker):
 def test_investors_asking_is_no_investment(linker):
     text = "被投资者问及是否与小米集团合作造车时，海马汽车表示，公司目前并无相关事项。"
     assert [c.type for c in claims_of(linker, text)] == ["cooperation"]
+
+
+def test_targets_plans_and_figures_of_periods_not_begun_are_no_facts(linker):
+    text = "吉利的年度销量目标为300万辆，截至10月已实现销量250万辆。"
+    assert [f.value for f in facts_of(linker, text, date(2025, 11, 5))] == [2_500_000]
+    assert facts_of(linker, "小米集团将冲击全年交付12万辆的新目标。", date(2024, 8, 24)) == []
+    assert facts_of(linker, "苹果将在未来四年内在美国投资超过5000亿美元。", date(2025, 2, 26)) == []
+    assert facts_of(linker, "奔驰表示到2030年电动车占比50%。", date(2025, 1, 5)) == []  # 2030 has not begun
+    # 将 as 把 after 成功/已: what was done ("小米成功将月产能提升至2.4万辆")
+    assert [f.value for f in facts_of(linker, "小米集团成功将月产能提升至2.4万辆。", date(2025, 2, 8))] == [24_000]
+    # a buyer's plan does not make a quoted price a plan
+    [f] = facts_of(linker, "车主计划购入原价276,000元的Model Y。", date(2021, 11, 1))
+    assert f.value == 276_000
+
+
+def test_an_industrys_figure_is_not_the_company_named_before_it(linker):
+    text = "比亚迪第三季度净利率为5.8%，高于国内平均水平——2024年前三季度汽车行业的利润率为4.4%。"
+    got = {f.value: f.subject for f in facts_of(linker, text, date(2024, 11, 2))}
+    assert got[5.8] == "比亚迪" and got[4.4] == "中国"  # 国内: a document about the Chinese market
+
+
+def test_from_and_to_figures_take_the_first_and_second_year(linker):
+    got = [(f.value, f.period) for f in facts_of(linker, "2022年和2023年，蔚来的交付量从12万辆增长至16万辆。",
+                                                date(2024, 3, 1))]
+    assert got == [(120_000, "2022"), (160_000, "2023")]
+    text = "2019年至2021年，理想汽车的收入由50亿元增加至80亿元，毛利率提升至20%。"
+    got = [(f.metric, f.value, f.period, f.basis) for f in facts_of(linker, text, date(2022, 3, 1))]
+    assert got == [("revenue", 5e9, "2019", "level"), ("revenue", 8e9, "2021", "level"),
+                   ("profit", 20, "2021", "level")]  # 提升至20%: the level reached, not a change
+
+
+def test_company_measures_stay_with_the_company(linker):
+    text = "比亚迪发布2024年一季报。报告期内，公司实现营业收入1000亿元。"
+    [f] = facts_of(linker, text, date(2024, 4, 30))
+    assert (f.subject, f.metric, f.period) == ("比亚迪", "revenue", "2024-Q1")  # 一季报: its quarter
+    text = "微软公布2022年第四季度营收527亿美元。\n其中智能云业务营收215亿美元。"
+    got = [(f.subject, f.value, f.period) for f in facts_of(linker, text, date(2023, 1, 26))]
+    assert got[-1] == ("微软", 21.5e9, "2022-Q4")  # 其中: of the figure before
+    assert facts_of(linker, "该游戏公司的股价在巴黎交易所下跌了20%。", date(2024, 10, 9)) == []  # no share price of 巴黎
+    [f] = facts_of(linker, "蔚来创始人李斌发表全员信。李斌宣布裁员10%。", date(2023, 11, 5))
+    assert (f.subject, f.metric, f.basis, f.direction) == ("蔚来", "headcount", "change", "down")
+    # a person with one employer stands for it, one with several for none
+    from types import SimpleNamespace
+
+    from autointel.facts.extract import _employer_mention
+    assert _employer_mention(linker.kb, SimpleNamespace(start=0, end=2, entity_id="person-li-bin")).entity_id == "nio"
+    assert _employer_mention(linker.kb, SimpleNamespace(start=0, end=3, entity_id="person-elon-musk")).entity_id \
+        == "person-elon-musk"
+
+
+def test_losses_changes_per_share_and_compared_quarters(linker):
+    [f] = facts_of(linker, "蔚来2023年净亏损为200亿元。", date(2024, 3, 7))
+    assert (f.metric, f.value) == ("profit", -2e10)  # a loss is a negative profit
+    got = [(f.value, f.basis, f.direction) for f in facts_of(linker, "特斯拉Model Y的起售价上调500美元至50000美元。",
+                                                              date(2023, 1, 26))]
+    assert got == [(500, "change", "up"), (50_000, "level", None)]
+    assert facts_of(linker, "理想汽车每股收益为1.5元。", date(2024, 3, 1)) == []
+    text = "蔚来第四季度单车毛利率为12%，较第三季度的11%继续增长。"
+    assert [f.period for f in facts_of(linker, text, date(2024, 3, 7))] == ["2023-Q4", "2023-Q3"]
+    [f] = facts_of(linker, "小米集团截至2024年6月30日止六个月收入为1000亿元。", date(2024, 8, 20))
+    assert f.period == "2024-H1"
+    got = [(f.value, f.period) for f in facts_of(linker, "小米集团2024年4月和5月的交付量分别为7000辆和8600辆。",
+                                                date(2025, 2, 8))]
+    assert got == [(7000, "2024-04"), (8600, "2024-05")]
+
+
+def test_claims_across_documents_are_one_event_only_when_they_say_the_same(linker):
+    kb = linker.kb
+    a = "苹果公司发布新款iPad Pro，搭载M4芯片。"
+    b = "苹果公司新款iPad Pro正式发布，M4芯片首发。"
+    c = "苹果公司推出播客网页版。"
+    claims = {}
+    for t in (a, b, c):
+        mentions, _ = linker.link_article(t)
+        [claims[t]] = extract_claims(t, mentions, kb)
+    x, y, z = claims[a], claims[b], claims[c]
+    assert same_claim(kb, x.type, x.participants, y.type, y.participants, a_text=y.text, b_texts=[x.text])
+    assert not same_claim(kb, x.type, x.participants, z.type, z.participants, a_text=z.text, b_texts=[x.text])
+    # an answer has no trigger of its own and joins the claim it answers
+    assert same_claim(kb, x.type, x.participants, x.type, x.participants, a_text="苹果公司对此不予置评。", b_texts=[x.text])
+    # within one document (scoring) the parties alone decide
+    assert same_claim(kb, x.type, x.participants, z.type, z.participants)
+
+
+def test_claims_in_the_store_keep_apart_what_is_months_apart(linker, tmp_path):
+    from functools import partial
+
+    from autointel.store import facts as store
+    from autointel.store.sqlite import SqliteStore
+
+    conn = SqliteStore(tmp_path / "t.db").conn
+    kb = linker.kb
+    text = "小鹏汽车正式发布小鹏MONA M03。"
+    mentions, _ = linker.link_article(text)
+    [c] = extract_claims(text, mentions, kb)
+    for n, day in enumerate(("2024-08-27", "2024-09-10", "2025-03-01")):
+        conn.execute("INSERT INTO documents (id, source_key, status, ingested_at, updated_at) VALUES (?, ?, 'ok', ?, ?)",
+                     (f"d{n}", f"k{n}", day, day))
+        store.save_claims(conn, f"d{n}", [c], lambda a, b: None, day, partial(same_claim, kb), fresh=True)
+    rows = conn.execute("SELECT claim_id, published_at FROM claim_events ORDER BY published_at").fetchall()
+    assert rows[0][0] == rows[1][0] != rows[2][0]  # two weeks apart: one claim; half a year later: another
+
+
+def test_round_amounts_take_the_unit_their_measure_implies_and_trading_words_are_stock_moves(linker):
+    [f] = facts_of(linker, "问界M9售价接近50万。", date(2024, 3, 7))
+    assert (f.metric, f.value, f.unit, f.qualifier) == ("price", 500_000, "CNY", "nearly")
+    [f] = facts_of(linker, "第四季度，蔚来的单月交付量稳定在1.5-1.8万之间。", date(2024, 3, 7))
+    assert (f.metric, f.value, f.value_max, f.unit) == ("deliveries", 15_000, 18_000, "vehicle")
+    assert facts_of(linker, "比亚迪对20万以下的市场发起猛攻。", date(2024, 3, 7)) == []  # a price band, no measure
+    got = [(f.metric, f.value, f.unit) for f in facts_of(linker, "台积电盘前涨2.16%，报83.55美元。", date(2023, 1, 14))]
+    assert got == [("stock_price", 2.16, "percent"), ("stock_price", 83.55, "USD")]
+
+
+def test_a_plant_that_is_built_is_a_plant_claim(linker):
+    text = "台积电表示，公司正考虑在日本建设第二家工厂，准备在2025年量产2nm芯片。"
+    mentions, _ = linker.link_article(text)
+    assert "plant" in [c.type for c in extract_claims(text, mentions, linker.kb)]

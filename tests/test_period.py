@@ -250,3 +250,9 @@ def test_two_digit_year_before_a_half_or_month_range():
     got = [(p.label, p.text) for p in find_periods("理想24年下半年净增5家,25年上半年净增28家;25年1-10月销量", date(2025, 12, 30))]
     assert got == [("2024-H2", "24年下半年"), ("2025-H1", "25年上半年"), ("2025-01..2025-10", "25年1-10月")]
     assert find_periods("过去10年里", date(2025, 12, 30)) == []
+
+
+def test_a_quarterly_report_names_its_quarter():
+    assert labels("比亚迪2024年一季报出炉", DEC) == [("2024年一季报", "2024-Q1")]
+    # published in January, the fourth-quarter report is of the year before
+    assert one("台积电四季报维持高增长", date(2023, 1, 14)).label == "2022-Q4"

@@ -209,3 +209,11 @@ def test_numbers_inside_links_and_mail_addresses_are_skipped():
 def test_half_is_fifty_percent():
     got = [(q.text, q.value, q.qualifier) for q in find_quantities("产量已恢复至一半左右，占到总销量的近半数")]
     assert got == [("一半左右", 50.0, "approx"), ("近半数", 50.0, "nearly")]
+
+
+def test_a_change_then_the_level_it_reached_is_no_range():
+    got = [(q.text, q.value, q.value_max) for q in find_quantities("起售价上调500美元至53490美元")]
+    assert got == [("500美元", 500, None), ("53490美元", 53490, None)]
+    # without a verb of change before it, X至Y is a range
+    [q] = find_quantities("售价为20万元至30万元")
+    assert (q.value, q.value_max) == (200_000, 300_000)

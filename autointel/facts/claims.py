@@ -23,7 +23,7 @@ from autointel.facts.extract import by_sentence, sentences
 
 PARTICIPANT_TYPES = frozenset({"group", "automaker", "brand", "supplier", "company", "government", "association",
                                "person", "place", "model"})
-_FILLER = re.compile(r"^(?:方面|官方|公司|也|已|均|亦|则|随即|随后|迅速|当天|今日|对此|再次|第一时间|正式)*")
+_FILLER = re.compile(r"^(?:方面|官方|公司|也|已|均|亦|则|随即|随后|迅速|当天|今日|对此|再次|第一时间|正式|曾|此前|近日)*")
 _ACCORDING_TO = re.compile(r"据(?:《([^》]{1,20})》|([^，,。；]{1,12}?))(?:报道|消息|透露|援引|称|表示|披露|获悉|了解)")
 
 
@@ -207,8 +207,8 @@ def _types(part: str, mentions: list, kb, r: ClaimRules, offset: int = 0) -> lis
                 if ctype not in out:
                     out.append(ctype)
                     by_noun_only.add(ctype)
-                if m.group() not in _OBJECT_NOUNS:
-                    by_noun_only.discard(ctype)
+                if m.group() not in _OBJECT_NOUNS or _BUILD_BEFORE.search(part, max(0, m.start() - 8), m.start()):
+                    by_noun_only.discard(ctype)  # "考虑在日本建设第二家工厂": the plant is what is built
                 break
     # "接手北汽新能源位于青岛莱西的生产基地", "购买北京现代第二工厂的股份": a plant named as the object of
     # another event is no plant claim of its own
@@ -218,6 +218,7 @@ def _types(part: str, mentions: list, kb, r: ClaimRules, offset: int = 0) -> lis
 
 
 _OBJECT_NOUNS = frozenset({"工厂", "生产基地"})
+_BUILD_BEFORE = re.compile(r"(?:建设|新建|兴建|投建|建立|筹建|开建|修建|建)[^，,。；]{0,6}$")
 
 
 def _attribution(text: str, s_start: int, sentence: str, mentions: list, kb, r: ClaimRules) -> tuple[str | None, str | None]:
@@ -236,13 +237,67 @@ def _attribution(text: str, s_start: int, sentence: str, mentions: list, kb, r: 
     return None, None
 
 
-def same_claim(kb, a_type: str, a: Sequence[str], b_type: str, b: Sequence[str]) -> bool:
+def same_claim(kb, a_type: str, a: Sequence[str], b_type: str, b: Sequence[str], a_text: str | None = None,
+               b_texts: Sequence[str] | None = None) -> bool:
     """Every participant of the smaller side relates to one of the other (same entity, or one relation
-    apart, or the same top organisation)."""
+    apart, or the same top organisation): within one document, a claim and the gold claim it is scored
+    against.
+
+    Given the sentences (``a_text``, the new claim's; ``b_texts``, an existing claim's history), the test is
+    the store's, across documents: the same event, not only the same kind of event among the same
+    parties. Both sides' participants relate to each other (比亚迪 alone is not 比亚迪 + 海狮07), and the
+    sentences share a trigger word of the type (发布 and 发布, not 发布 and 量产) unless the new sentence has
+    none (an answer: "北汽蓝谷回应称，该消息不实" joins the rumour it answers). The time window is the
+    store's (autointel/store/facts.py)."""
     if a_type != b_type or not a or not b:
         return False
     small, large = (a, b) if len(a) <= len(b) else (b, a)
-    return all(any(_related(kb, x, y) for y in large) for x in small)
+    if not all(any(_related(kb, x, y) for y in large) for x in small):
+        return False
+    if a_text is None or b_texts is None:
+        return True
+    if not all(any(_related(kb, y, x) for x in small) for y in large):
+        return False
+    mine = _triggers_of(a_type, a_text)
+    if not mine:
+        return True
+    known = _known_words(kb, a_type, set(a) | set(b))
+    words = _bigrams(a_text, known)
+    return any(mine & _triggers_of(a_type, t) and _dice(words, _bigrams(t, known)) >= SAME_EVENT_OVERLAP
+               for t in b_texts)
+
+
+# Two sentences about one event share more than the kind of event and its parties: the product, the
+# plant's place, the amount ("苹果发布iPad Pro" and "苹果新款iPad Pro正式发布" share iP, Pa, ad, Pr, ro;
+# "苹果发布iPhone 16" and "苹果推出播客网页版" nothing). Dice coefficient of the character pairs left
+# once the parties' names and the type's trigger words are taken out.
+SAME_EVENT_OVERLAP = 0.2
+
+
+def _known_words(kb, ctype: str, ids: set[str]) -> re.Pattern:
+    words = {w for eid in ids if (e := kb.entities.get(eid)) is not None for w in (e.name, *getattr(e, "aliases", ()))
+             if w}
+    words |= {t for t, types in rules().trigger_types.items() if any(x == ctype for x, _ in types)}
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)")
+_NOT_WORD = re.compile(r"[\s\d，,。；;：:、！？!?（）()“”\"'「」《》【】\-—·.%]+")
+
+
+def _bigrams(text: str, known: re.Pattern) -> set[str]:
+    out: set[str] = set()
+    for piece in known.split(text or ""):
+        t = _NOT_WORD.sub("", piece)
+        out |= {t[i:i + 2] for i in range(len(t) - 1)}
+    return out
+
+
+def _dice(a: set[str], b: set[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def _triggers_of(ctype: str, text: str) -> set[str]:
+    r = rules()
+    return {m.group() for m in r.trigger_pattern.finditer(text or "")
+            if any(t == ctype for t, _ in r.trigger_types[m.group()])}
 
 
 def _related(kb, x: str, y: str) -> bool:

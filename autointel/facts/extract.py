@@ -35,7 +35,7 @@ _LOCATIVE = re.compile(r"(?:在|(?<![低高大小多少等当])于|赴|向|对|�
 _ANY_NUMBER = re.compile(r"[0-9０-９十百千万亿两倍成]")  # 一倍, 八成: numerals with no digit
 _NATIONAL = re.compile(r"全国|我国|国内")
 WORLD = "全球"
-_WORLD = re.compile(r"全球|全世界|世界范围")
+_WORLD = re.compile(r"(?:全球|全世界|世界范围)(?!首|第一|最)")  # 全球首曝, 全球第一: a superlative, not a place
 _CLAUSE_BREAK = re.compile(r"[，,：:、（）()“”\"]")
 # Who publishes a figure is its source, not its subject (据乘联会数据, 彭博社报道).
 SOURCE_TYPES = frozenset({"association", "media"})
@@ -45,6 +45,13 @@ SUBJECT_TYPES = frozenset({"group", "automaker", "brand", "model", "supplier", "
 _FOLLOW_REACH = 80  # characters between the previous figure's sentence and this one
 FLOW_METRICS = frozenset({"production", "sales", "deliveries", "exports", "shipments", "registrations", "orders",
                           "revenue", "profit", "market_share", "penetration"})
+# what a document about the Chinese market reports for the country when it names nobody: volumes and
+# shares; money made or lost is a company's (a margin with no name is no national statistic)
+NATIONAL_METRICS = FLOW_METRICS - {"revenue", "profit", "deliveries", "orders"}  # 交付, 订单: a company's
+# measures only a company has: a place is never their subject; with no name in the sentence they are
+# the paragraph's company's ("比亚迪2024年一季报出炉。报告期内，公司实现营业收入…")
+COMPANY_ONLY = frozenset({"stock_price", "market_cap", "valuation", "profit", "headcount", "stores"})
+COMPANY_METRICS = COMPANY_ONLY | {"revenue", "investment", "deliveries", "orders"}  # not cost: 燃油动力系统成本 is anyone's
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,10 @@ class Fact:
     sentence_start: int
     sentence_end: int
     text: str
+    # target / plan / forecast: not an actual. The store has no column for it, so extract_facts drops
+    # such figures (docs/facts.md); kept on the object while extracting so that a figure continuing one
+    # ("有望同比增长17%，达到约2700万辆") is known to be one too
+    modality: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,12 +132,13 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
         return []
     vocab = vocabulary()
     # a handful counted in words (两个, 三家) is prose, not a figure anyone tracks
-    quantities = [q for q in find_quantities(text) if q.unit and not (
+    quantities = [q for q in map(lambda q: _implied_unit(text, q), find_quantities(text)) if q.unit and not (
         q.unit in ("unit", "store") and q.value < 10 and not any(c.isdigit() for c in q.text))]
     if not quantities:
         return []
-    linked = sorted((m for m in mentions if m.entity_id and kb.entities.get(m.entity_id)
-                     and kb.entities[m.entity_id].type in SUBJECT_TYPES), key=lambda m: m.start)
+    linked = sorted((m for m in map(lambda m: _employer_mention(kb, m), mentions) if m.entity_id
+                     and kb.entities.get(m.entity_id) and kb.entities[m.entity_id].type in SUBJECT_TYPES),
+                    key=lambda m: m.start)
     spans = sentences(text)
     starts = [m.start for m in linked]
     national = _about_china(text, linked, kb)
@@ -136,11 +148,12 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
     last_group: list[Fact] = []  # the last "分别" list of figures, for growth rates listed after it
     doc_periods = _DocumentPeriods(text, spans, published)  # periods looked for only where needed
     para_first = 0  # index of the paragraph's first sentence
+    para_start = 0
     before: Fact | None = None
     for i, (s_start, s_end) in enumerate(spans):
         if s_start == 0 or text[s_start - 1] == "\n":
             before = previous or before  # the figure just before this paragraph, for its subject only
-            previous, last_group, para_first = None, [], i
+            previous, last_group, para_first, para_start = None, [], i, s_start
             if i and doc_periods.opening_end is None:
                 doc_periods.opening_end = i
         in_sentence = []
@@ -154,15 +167,64 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
         # the sentence's own mentions: every look-up of a figure stays inside its sentence
         here = linked[bisect_left(starts, s_start):bisect_left(starts, s_end)]
         found = []
+        company = _company_in(linked[bisect_left(starts, para_start):bisect_left(starts, s_start)], kb, para_start,
+                              s_start, text)
         for q in in_sentence:
-            fact = _fact(text, q, s_start, s_end, vocab, here, kb, periods, previous, national, before)
+            fact = _fact(text, q, s_start, s_end, vocab, here, kb, periods, previous, national, before, company)
             if fact is not None:
                 found.append(fact)
                 previous = fact
         if "分别" in text[s_start:s_end]:
-            found, last_group = _respectively(text, s_start, found, here, kb, last_group)
-        facts += found
-    return facts
+            found, last_group = _respectively(text, s_start, found, here, kb, last_group, periods.get())
+        facts += [f for f in found if not _threshold_then_figure(text, f, found)]
+    return [f for f in facts if f.modality is None]
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    entity_id: str
+
+
+def _employer_mention(kb, m):
+    """A person with one employer in the knowledge base stands for it ("李斌宣布裁员10%": 蔚来's
+    headcount); a person with several (马斯克: 特斯拉, SpaceX …) stands for none."""
+    e = kb.entities.get(m.entity_id or "")
+    if e is None or e.type != "person":
+        return m
+    employers = {r.target for r in e.relations if r.rel == "role_at" and r.target in kb.entities}
+    return _Mention(m.start, m.end, employers.pop()) if len(employers) == 1 else m
+
+
+def _implied_unit(text: str, q: Quantity) -> Quantity:
+    """A round amount with no unit takes the one its measure implies: "售价接近50万" is 万元, "单月交付量稳定在
+    1.5-1.8万之间" vehicles, "突破了5万订单"/"超过26万份" orders counted. Only amounts written with 万 or 亿:
+    a bare small number is anything."""
+    if q.unit is not None or q.kind != "amount" or not q.text.rstrip().endswith(("万", "亿")):
+        return q
+    before = text[max(0, q.start - 8):q.start]
+    if _PRICE_CUE_BEFORE.search(before):
+        return replace(q, unit="CNY")
+    if _VOLUME_CUE_BEFORE.search(before) and not text.startswith(("元", "美元"), q.end):
+        return replace(q, unit="vehicle")
+    if text.startswith(("订单", "份订单", "份"), q.end) and re.search(r"订单|订购|预订|大定|锁单", text[max(0, q.start - 16):q.end + 3]):
+        return replace(q, unit="unit")
+    return q
+
+
+_PRICE_CUE_BEFORE = re.compile(r"(?:售价|起售价|起价|定价|指导价|预售价|价格)(?:为|是|在|约|仅|接近|低于|高于|不到|超过|达)?\s*$")
+_VOLUME_CUE_BEFORE = re.compile(r"(?:销量|交付量|产量|交付|销售|出口量|批发量|零售量)(?:为|是|在|约|达|达到|稳定在|突破|超过|接近|保持在)?\s*$")
+
+
+def _threshold_then_figure(text: str, f: Fact, found: list[Fact]) -> bool:
+    """"市值突破万亿港元大关，达到了1.02万亿港元": the round mark passed, then the figure itself."""
+    return bool(_MARK_AFTER.match(text, f.end)) and any(
+        g.start > f.end and (g.subject_id, g.subject, g.metric, g.unit) == (f.subject_id, f.subject, f.metric, f.unit)
+        for g in found)
+
+
+_MARK_AFTER = re.compile(r"\s*(?:大关|关口|整数关口|关卡)")
 
 
 def _is_heading(text: str, s_start: int, s_end: int) -> bool:
@@ -177,7 +239,7 @@ _HEADING_MAX = 40
 
 
 def _respectively(text: str, s_start: int, found: list[Fact], linked: list, kb,
-                  last_group: list[Fact]) -> tuple[list[Fact], list[Fact]]:
+                  last_group: list[Fact], periods: Sequence[Period] = ()) -> tuple[list[Fact], list[Fact]]:
     """"A、B和C配套量分别为x、y和z" / "产销分别完成x和y，同比分别增长p和q": the i-th figure after 分别
     belongs to the i-th subject (or metric) before it, and the i-th growth to the i-th figure before."""
     groups: dict[int, list[int]] = {}
@@ -211,11 +273,29 @@ def _respectively(text: str, s_start: int, found: list[Fact], linked: list, kb,
             if len(subjects) == len(facts):
                 for i, eid in zip(members, subjects):
                     found[i] = replace(found[i], subject_id=eid, subject=kb.entities[eid].name)
+            # "2024年4月和5月的交付量分别为7000辆和8600辆": the i-th figure is of the i-th period
+            listed = _listed_periods(text, [p for p in periods if s_start <= p.char_start and p.char_end <= at])
+            if len(listed) == len(facts) > 1 and len({f.period for f in facts}) == 1:
+                for i, p in zip(members, listed):
+                    found[i] = replace(found[i], period=p.label, period_start=p.start, period_end=p.end)
         last_group = [found[i] for i in members]
     return found, last_group
 
 
-_GAP_BEFORE = re.compile(r"(?:差距|差额|缺口|领先|落后|相差|差)[^，,。；]{0,8}$")
+def _listed_periods(text: str, periods: list[Period]) -> list[Period]:
+    """The run of periods joined by 和/与/及/、 that ends last before 分别."""
+    run: list[Period] = []
+    for p in periods:
+        if run and not _LIST_JOIN.fullmatch(text, run[-1].char_end, p.char_start):
+            run = []
+        run.append(p)
+    return run
+
+
+_LIST_JOIN = re.compile(r"\s*(?:和|与|及|、|以及)\s*")
+_GAP_BEFORE = re.compile(r"(?:差距|差额|缺口|领先|落后|相差|差)[^，,。；]{0,8}$"
+                         r"|比[^，,。；]{1,16}?(?:便宜|贵)(?:了)?(?:约|大概|大约|近|超过)?\s*$")  # 成本将比特斯拉便宜大概10%
+_PER_SHARE = re.compile(r"每股(?:收益|盈利|亏损|净利|净资产)[^，,。；\d]{0,4}$")
 _GAP_AFTER = re.compile(r"(?:的)?(?:差距|缺口|差额)")
 _BENCHMARK_AFTER = re.compile(r"[”\"]?(?:的)?[^，,。；]{0,6}?(?:奇点|拐点|平衡点|门槛|理想线|临界点|成本点|价格带|效应)")
 
@@ -230,10 +310,10 @@ def _is_gap(text: str, q: Quantity, clause_start: int) -> bool:
 
 def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, linked: list, kb,
           periods: "_SentencePeriods", previous: Fact | None, national: bool = False,
-          before: Fact | None = None) -> Fact | None:
+          before: Fact | None = None, company: str | None = None) -> Fact | None:
     clause_start = _clause_start(text, s_start, q.start)
-    if _is_gap(text, q, clause_start):
-        return None
+    if _is_gap(text, q, clause_start) or _PER_SHARE.search(text, clause_start, q.start):
+        return None  # (每股收益2.2美元: earnings per share, no measure of the vocabulary)
     clause_end = _clause_end(text, q.end, s_end)
     if _CONSEQUENCE.match(text, clause_end) and (text[clause_end + 1:clause_end + 3].strip() != "那么"
                                                  or _CONDITION.search(text, s_start, q.start)) \
@@ -296,9 +376,25 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
             own = own if own[0] and any(m.end == clause_start - 1 and m.entity_id == own[0] for m in linked) else (None, None)
         if own[0] is None and text.startswith("的", q.end):
             own = _subject_in(linked, kb, q.end, min(q.end + 12, clause_end), text)
-            own = own if own[0] and kb.entities[own[0]].type in ("model", "brand") else (None, None)
+            own = own if own[0] and kb.entities[own[0]].type in ("model", "brand", "automaker", "group") else (None, None)
         subject_id, subject = own if own[0] else _subject(linked, kb, s_start, anchor, previous, text, q.start,
-                                                          national and metric in FLOW_METRICS, metric)
+                                                          national and metric in NATIONAL_METRICS, metric,
+                                                          company if metric in COMPANY_METRICS else None)
+        industry = cue_at is not None and cue_at < q.start and bool(
+            _INDUSTRY_BEFORE.search(text, max(clause_start, cue_at - 6), cue_at)) \
+            and not _company_in(linked, kb, clause_start, cue_at, text)
+        if industry:
+            # "比亚迪…净利率为5.77%，高于…——2024年前三季度汽车行业的利润率为4.6%": an industry's figure is
+            # not the company's named before it; it is the place's the clause names, or the country's
+            where = _subject_in([m for m in linked if kb.entities[m.entity_id].type == "place"], kb, clause_start, q.start, "")
+            subject_id, subject = where if where[0] else (
+                ("place-china", kb.entities["place-china"].name) if national and "place-china" in kb.entities else (None, None))
+        last, anaphor = previous or before, None
+        if subject is None and last is not None and _ANAPHOR.match(text, s_start) and last.subject_id \
+                and kb.entities.get(last.subject_id) is not None and kb.entities[last.subject_id].type != "place":
+            # "其中生产力和业务流程营收170亿美元": 其中/其/该公司 refers to the company of the figure before
+            subject_id, subject = last.subject_id, last.subject
+            anaphor = last
         if subject is None and previous is None and before is not None and before.metric == metric \
                 and s_start - before.sentence_end <= _FOLLOW_REACH:
             # a paragraph naming nobody goes on with the figure just before it, on the same measure
@@ -306,16 +402,29 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
             subject_id, subject = before.subject_id, before.subject
         if subject is None:
             return None
+        if metric in COMPANY_ONLY and not industry and subject_id and kb.entities.get(subject_id) is not None \
+                and kb.entities[subject_id].type == "place":
+            if company is None:
+                return None  # "育碧的股价在巴黎交易所下跌了54%" (育碧 unknown): 巴黎 has no share price
+            subject_id, subject = company, kb.entities[company].name
         scope = _scope(text, linked, kb, s_start, anchor, q.start, subject_id, vocab)
         period = _period(periods, q.start, metric)
+        if anaphor is not None and period[0] is None:
+            period = _period_of(anaphor)  # 其中…: of the same report as the figure before
+        elif period[0] is None and previous is not None and metric in FLOW_METRICS \
+                and (previous.subject_id, previous.metric) == (subject_id, metric):
+            period = _period_of(previous)  # "…营收170亿美元；智能云业务营收215亿美元": the same report
     if kb.entities.get(subject_id or "") is not None and kb.entities[subject_id].type == "place":
         # "从特斯拉在中国、美国和欧洲的累计销量来看，…中国减少 4%", "中国约占全球销量的 5 成": the place is
         # where the company's figure falls, the company is the subject
         owner = _owner_of_place(text, linked, kb, s_start, q.start, subject_id, previous)
         if owner is not None:
             scope, (subject_id, subject) = subject, owner
-    if basis == "level" and (_CUMULATIVE.search(text, max(s_start, q.start - 30), q.start)
-                             or _MILESTONE_AFTER.match(text, q.end)):
+    cumulative = _CUMULATIVE.search(text, max(s_start, q.start - 30), q.start)
+    if cumulative and cumulative.group() == "累计" and period[0] and _BOUNDED.search(period[0]) \
+            and not _MILESTONE_AFTER.match(text, q.end):
+        cumulative = None  # "一季度，比亚迪销量累计达到62.63万辆": the quarter's sum, not a total as of its end
+    if basis == "level" and (cumulative or _MILESTONE_AFTER.match(text, q.end)):
         # "到2019年12月已实现产量10000台": all made until then; "在2025年4月宣布已完成…220台的交付": a total
         # as of the day it was announced
         said = [p for p in periods.said if p.char_end <= q.start]
@@ -332,12 +441,51 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
     if unit == "unit" and q.text.endswith("台") and metric in _VEHICLE_METRICS and _makes_vehicles(kb, subject_id) \
             and not _NOT_VEHICLES.search(text, s_start, s_end):
         unit = "vehicle"  # "哪吒汽车产量10000台": 台 counts cars when a carmaker makes or sells them
-    return Fact(subject_id, subject, metric, q.value, q.value_max, unit, q.qualifier,
+    value, value_max = q.value, q.value_max
+    if metric == "profit" and basis == "level" and unit in _MONEY and cue_at is not None \
+            and text.startswith(_LOSS_CUES, cue_at):
+        # "净亏损为15.6亿元": a loss is a negative profit
+        value, value_max = -value, (-value_max if value_max is not None else None)
+    # the words that make it a plan or a forecast are looked for from the clause of its cue on ("中国汽车全球销量
+    # 有望同比增长17%，达到约2700万辆": 销量 and 有望 govern both)
+    from_clause = _clause_start(text, s_start, cue_at) if cue_at is not None and cue_at < clause_start else clause_start
+    modality = _modality(text, from_clause, q, metric) or (
+        previous.modality if follows and previous is not None and previous.sentence_start == s_start else None)
+    if modality is None and p_start is not None and periods.args[3] is not None and p_start > periods.args[3]:
+        modality = "forecast"  # "到2030年电动车占比50%" in 2025: a figure for a period not begun is no actual
+    return Fact(subject_id, subject, metric, value, value_max, unit, q.qualifier,
                 direction if basis != "level" else None, label, p_start, p_end, basis, scope,
-                q.start, q.end, s_start, s_end, q.text)
+                q.start, q.end, s_start, s_end, q.text, modality)
+
+
+# Words that make a figure a target, a plan or a forecast rather than an actual, in its clause before it
+# ("销量目标为360万辆", "预计Robotaxi的成本将达到3万美元以下", "拟募资", "计划2026年将网点数量缩减至80家")
+_MODAL_BEFORE = re.compile(r"(?P<target>目标|指引|(?:需|需要|须|必须)(?:要)?(?:达到|提升至|降至))|(?P<plan>计划|(?<!模)拟|力争|争取|希望|规划将)"
+                           r"|(?P<forecast>预计|预期|预测|预估|有望|将会|或将|可能会|有可能)")
+# a future verb: 将/会/要 … 投资 ("苹果将在未来四年内在美国投资超过5000亿美元", "还会新建超过1千个换电站");
+# 将 as 把 ("将推特的7500名员工人数减少到2000多人") makes only the figure after the verb a plan
+_FUTURE = re.compile(r"(?:(?<![成功已经并再又还就])将|(?<![协委理学商大年工社展博峰晚聚宴集])会|要)(?:在|于)?[^，,。；：:]{0,10}?"
+                     r"(?:达到|投资|投入|增加|新建|建设|建成|实现|完成|开设|突破|降至|降到|降低至|提升至|提高到|增至|减少到|减少至|缩减至|募资)")
+# after it: "12万台的新目标", "25万销售目标", "1240万辆(预期)", "15%业绩指引"
+_MODAL_AFTER = re.compile(r"(?:[^，,。；\d]{0,6}?目标|[^，,。；\d]{0,4}?指引)|(?P<forecast>[^，,。；\d]{0,12}?[（(](?:预期|预计|预测|E)[)）])")
+
+
+def _modality(text: str, clause_start: int, q: Quantity, metric: str) -> str | None:
+    for m in _MODAL_BEFORE.finditer(text, clause_start, q.start):
+        if m.lastgroup == "plan" and metric == "price":
+            continue  # "计划购入原价276,000元的Model Y": the buyer's plan, the price is as quoted
+        return m.lastgroup
+    if _FUTURE.search(text, clause_start, q.start):
+        return "plan"
+    after = _MODAL_AFTER.match(text, q.end)
+    if after:
+        return "forecast" if after.group("forecast") else "target"
+    return None
 
 
 _PER_THOUSAND = re.compile(r"每千人|千人")
+_MONEY = frozenset({"CNY", "USD", "EUR", "JPY", "HKD"})
+_LOSS_CUES = ("亏损", "净亏损", "经营亏损")
 _ELECTRIFIED = re.compile(r"新能源|电动|纯电|插电|插混|混动|增程")
 _VEHICLE_METRICS = frozenset({"production", "sales", "deliveries", "exports", "orders", "registrations"})
 _NOT_VEHICLES = re.compile(r"机器人|电机|电池|芯片|手机|充电桩|充电站|换电站|设备|服务器|发动机|变速箱|零部件")
@@ -350,6 +498,7 @@ def _makes_vehicles(kb, subject_id: str | None) -> bool:
 
 
 _CUMULATIVE = re.compile(r"(?:^|[^\w])(?:到|截止到|截至)[^，,。；]{0,12}(?:已|达到|实现)|已完成|已实现|累计")
+_BOUNDED = re.compile(r"-Q\d|-H\d|\d\.\.\d|^\d{4}$")  # a quarter, a half, a span of months, a year
 _MILESTONE_AFTER = re.compile(r"[^，,。；]{0,8}里程碑")  # "2025年突破3000万辆下线的里程碑": all made until then
 _SHARE_AFTER_PLACE = re.compile(r"(?:约|大约|则)?占")
 
@@ -401,7 +550,14 @@ def _clause_start(text: str, s_start: int, pos: int) -> int:
 
 def _basis(before: str, q: Quantity, vocab: Vocabulary) -> tuple[str, str | None]:
     if q.unit not in ("percent", "pct_point") and q.kind != "change_multiple":
-        return "level", None
+        # "起售价上调500美元至…", "销售团队增加3000人": an amount right after a verb of change is the change
+        verb = _AMOUNT_CHANGE.search(before)
+        if verb is None:
+            return "level", None
+        basis = "yoy" if any(w in before[-14:] for w in vocab.yoy) else "change"
+        return basis, "down" if verb.group(1) in _AMOUNT_DOWN else "up"
+    if _NEW_LEVEL_BEFORE.search(before) and q.kind != "change_multiple":
+        return "level", None  # "毛利率提升至5.8%", "市场份额降至1%": the level it reached, not the change
     tail = before[-12:]
     direction = None
     for words, d in ((vocab.up, "up"), (vocab.down, "down")):
@@ -418,6 +574,11 @@ def _basis(before: str, q: Quantity, vocab: Vocabulary) -> tuple[str, str | None
     return "level", None
 
 
+_AMOUNT_CHANGE = re.compile(r"(上调|下调|调高|调低|提高|降低|增加|减少|上涨|下跌|下降|增长|提升|下滑|净增|裁员|裁掉|缩减)了?\s*(?:约|近|超过|逾)?\s*$")
+_AMOUNT_DOWN = frozenset({"下调", "调低", "降低", "减少", "下跌", "下降", "下滑", "裁员", "裁掉", "缩减"})
+_NEW_LEVEL_BEFORE = re.compile(r"(?:增加|增长|提升|提高|上升|升|下降|下滑|降低|降|减少|回落|跌|涨|跃升|攀升|扩大|缩小)(?:至|到)(?:了)?\s*(?:约|近|接近|超过)?\s*$")
+
+
 def _metric(text: str, s_start: int, clause_start: int, clause_end: int, q: Quantity,
             vocab: Vocabulary, names: list[tuple[int, int]] = ()) -> tuple[str | None, int | None]:
     """The nearest cue before the number in its clause; else a cue just after it (近250万辆的整车产量);
@@ -429,6 +590,8 @@ def _metric(text: str, s_start: int, clause_start: int, clause_end: int, q: Quan
         if share >= 0 and found[0] in FLOW_METRICS and found[0] != "market_share":
             return "market_share", share  # "中国约占全球销量的 5 成": 销量 is what the share is of
         return found
+    if q.unit in _MONEY_UNITS and text.startswith(("/月", "/年", "/次", "每月", "每年"), q.end):
+        return "price", None  # "30元/月的个人会员版营收": a rate charged, whatever the noun after it
     # after the figure the head noun comes last: "一倍的销售网点" is about 网点, not 销售
     after = [m for m in _cues(vocab, text, q.end, min(clause_end, q.end + 10), names)
              if q.unit in vocab.units[vocab.metric_of[m.group()]]]
@@ -455,7 +618,10 @@ def _last_cue(text: str, lo: int, hi: int, q: Quantity, vocab: Vocabulary,
     return best[:2] if best else None
 
 
-_GENERIC = frozenset({"count"})  # 数量: what is counted is named before it
+_GENERIC = frozenset({"count"})
+_MONEY_UNITS = frozenset({"CNY", "USD", "EUR", "JPY", "HKD"})
+# a cue that is another measure with the word after it: 每股收益 (earnings per share) is no share price
+_NOT_CUE_BEFORE = {"每股": ("收益", "盈利", "亏损", "净资产", "派", "分红", "净利")}  # 数量: what is counted is named before it
 
 
 def _cues(vocab: Vocabulary, text: str, lo: int, hi: int, names) -> list[re.Match]:
@@ -466,7 +632,8 @@ def _cues(vocab: Vocabulary, text: str, lo: int, hi: int, names) -> list[re.Matc
         m = vocab.cue_pattern.search(text, pos, hi)
         if m is None:
             return out
-        if _inside(m, names) or text[m.start() - 1:m.start()] in vocab.not_after.get(m.group(), ()):
+        if _inside(m, names) or text[m.start() - 1:m.start()] in vocab.not_after.get(m.group(), ()) \
+                or text.startswith(_NOT_CUE_BEFORE.get(m.group(), "\0"), m.end()):
             pos = m.start() + 1
             continue
         out.append(m)
@@ -546,7 +713,7 @@ def _may_own(kb, m, text: str) -> bool:
 
 def _subject(linked: list, kb, s_start: int, anchor: int, previous: Fact | None, text: str = "",
              q_start: int | None = None, national: bool = False,
-             metric: str | None = None) -> tuple[str | None, str | None]:
+             metric: str | None = None, company: str | None = None) -> tuple[str | None, str | None]:
     """The entity named before the metric cue in the sentence; else one named between the cue and the
     figure ("销量排在首位的是特斯拉，达到 43 万辆"); else a place word of the sentence (全球, 全国/我国 ->
     中国); else the subject of the paragraph's previous figure; else, for a document about the Chinese
@@ -562,6 +729,8 @@ def _subject(linked: list, kb, s_start: int, anchor: int, previous: Fact | None,
         found = _subject_in(linked, kb, anchor, q_start, text)
     if found[0] is not None:
         return found
+    if company is not None and (previous is None or previous.subject_id != company or previous.metric != metric):
+        return company, kb.entities[company].name  # a company's measure in a sentence naming nobody: the paragraph's
     end = q_start if q_start is not None else anchor
     where = _subject_in([m for m in linked if kb.entities[m.entity_id].type == "place"
                          and not _in_title(text, m)], kb, s_start, end, "")
@@ -582,6 +751,8 @@ def _subject(linked: list, kb, s_start: int, anchor: int, previous: Fact | None,
 
 
 _MARKET_AFTER = ("市场", "地区", "区域")
+_ANAPHOR = re.compile(r"\s*(?:其中|其|该公司|该集团|该企业|公司|集团)")
+_INDUSTRY_BEFORE = re.compile(r"(?:行业|产业|业内|车市|全市场)(?:的|平均|整体|总体|内)*$")
 # a counter followed by the noun it counts (个模型, 座快充站, 台机器人), not by a measure
 _COUNTED_THING = re.compile(r"[\u4e00-\u9fff]{0,4}(?:模型|数据集|机器人|项目|站|桩|中心|工厂|基地|专利|车型|产品)")
 _CONSEQUENCE = re.compile(r"[，,] ?(?:就|便|则|那么|才)")
@@ -624,7 +795,8 @@ def _is_source(text: str, m, own_figures: bool = False) -> bool:
     """据西部证券研报, 来源:乘联会, "MarkLines 统计了": who gives the figure. A carmaker's own data
     ("比亚迪发布的数据显示") is about itself: with ``own_figures`` only 据/根据/来源 make it a source."""
     if _CITED.search(text, max(0, m.start - 4), m.start):
-        return True
+        # "根据滴滴自动驾驶官方最新数据": a company's official figures are about itself
+        return not text.startswith(("官方", "官网", "自身", "公司", "财报", "年报", "公告"), m.end)
     after = m.end + 1 if text[m.end:m.end + 1] == " " else m.end  # "MarkLines 统计了"
     return not own_figures and text.startswith(_SOURCE_AFTER, after)
 
@@ -683,7 +855,7 @@ class _DocumentPeriods:
         for j in range(i - 1, para_first - 1, -1):
             sentence = self.at(j, para_first)
             found = sentence.get()
-            if found and not sentence.forecast():
+            if found and not sentence.forecast(found[-1]):
                 return found[-1]
         if para_first == 0:
             return None
@@ -708,10 +880,11 @@ class _SentencePeriods:
         self.since: list[Period] = []
         self.document, self.index, self.para_first = document, index, para_first
 
-    def forecast(self) -> bool:
-        """"2025 年销量有望突破 500 万辆": a forecast's year is not the period of the figures after it."""
+    def forecast(self, p: Period) -> bool:
+        """"2025 年销量有望突破 500 万辆": a forecast's year is not the period of the figures after it; a
+        forecast word in another clause ("台积电四季报维持高增长，…超市场预期") leaves the period an actual's."""
         text, s_start, s_end, _ = self.args
-        return bool(_FORECAST.search(text, s_start, s_end))
+        return bool(_FORECAST.search(text, _clause_start(text, s_start, p.char_start), _clause_end(text, p.char_end, s_end)))
 
     def compared_now(self) -> list[Period]:
         self.get()
@@ -729,6 +902,13 @@ class _SentencePeriods:
                 if _is_day(p) or p.basis or "????" in p.label:
                     continue
                 p = replace(p, char_start=p.char_start + s_start, char_end=p.char_end + s_start)
+                if text.startswith(("财年", " 财年"), p.char_end):
+                    continue  # "2023财年第二财季": a company's fiscal year is not the calendar year
+                span = _ENDING_SPAN.match(text, p.char_end)
+                if span and p.label.startswith("..") and p.end is not None:
+                    # "截至2022年9月30日止六个月", "截至2022年12月31日止…第二财季": the months ending that day
+                    # (the last span word: "止2023财年第二财季" is a quarter)
+                    p = _months_ending(p, _SPAN_MONTHS[_SPAN_WORD.findall(span.group())[-1]])
                 if _REPORT_DATE_AFTER.match(text, p.char_end):
                     self.said.append(p)  # "福特在12月中提及": when it was said, the date of a total "已完成"
                     continue
@@ -742,6 +922,26 @@ class _SentencePeriods:
                     continue
                 (self.compared if _is_comparison(text, p) else self.found).append(p)
         return self.found
+
+
+_SPAN_MONTHS = {"三个月": 3, "季度": 3, "财季": 3, "六个月": 6, "半年": 6, "九个月": 9, "十二个月": 12, "年度": 12,
+                "财年": 12}
+_SPAN_WORD = re.compile("|".join(_SPAN_MONTHS))
+_ENDING_SPAN = re.compile(r"止[^，,。；]{0,14}(?:" + "|".join(_SPAN_MONTHS) + ")")
+
+
+def _months_ending(p: Period, months: int) -> Period:
+    end = p.end
+    first = date(end.year - (1 if end.month <= months - 1 else 0), (end.month - months) % 12 + 1, 1)
+    if months == 3 and end.month % 3 == 0:
+        label = f"{end.year}-Q{end.month // 3}"
+    elif months == 6 and end.month in (6, 12):
+        label = f"{end.year}-H{end.month // 6}"
+    elif months == 12 and end.month == 12:
+        label = str(end.year)
+    else:
+        label = f"{first.year}-{first.month:02d}..{end.year}-{end.month:02d}"
+    return replace(p, start=first, label=label)
 
 
 def _is_comparison(text: str, p: Period) -> bool:
@@ -760,7 +960,6 @@ _SINCE_NOW_AFTER = re.compile(r"[初中底末]?至今")
 _PER_PERIOD = re.compile(r"每(?:月|年|季度|周)")
 _YEARS_AGO = re.compile(r"([0-9]{1,2}|[一二两三四五六七八九十])年前")
 _CN_SMALL = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
-_FORECAST_AFTER = re.compile(r"[^，,。；]{0,12}?[（(](?:预期|预计|预测|E)[)）]")
 _NOW = re.compile(r"目前|当前|现在|如今|眼下")
 _FORECAST = re.compile(r"有望|预计|预期|将会|计划|目标|预测|有可能")
 
@@ -776,16 +975,14 @@ def _period(periods: _SentencePeriods, pos: int, metric: str) -> tuple[str | Non
     if since and text[max(s_start, pos - 2):pos].endswith(("从", "由")):
         return since[-1].label, since[-1].start, since[-1].end  # "自2022年末至今…从526万辆": then
     clause_start = _clause_start(text, s_start, pos)
-    earlier = [p for p in s_periods if p.char_end <= pos]
-    if published is not None and metric in FLOW_METRICS and not any(clause_start <= p.char_start < pos for p in s_periods) \
-            and (_FORECAST_AFTER.match(text, pos) or _FORECAST.search(text, clause_start, pos)) \
-            and not (earlier and earlier[-1].end is not None and earlier[-1].end.year >= published.year):
-        # "2023-2024年增速分别…，…激增至1240万辆(预期)", "渗透率极有可能首次突破50%": a forecast is not of a
-        # past period named earlier in the sentence but of the current year ("到 2025 年底，…有望达到 29 万辆"
-        # keeps its 2025)
-        year = published.year
-        return str(year), date(year, 1, 1), date(year, 12, 31)
-    if _DURATION.search(text, max(s_start, pos - 8), pos) or _PER_PERIOD.search(text, clause_start, pos):
+    announced = [p for p in periods.said if clause_start <= p.char_start and p.char_end <= pos
+                 and _ANNOUNCED_ACT.fullmatch(text, p.char_end, pos)]
+    if announced:
+        return announced[-1].label, announced[-1].start, announced[-1].end  # "在今年1月宣布裁员1.2万人": then
+    duration = _DURATION.search(text, max(s_start, pos - 8), pos)
+    if duration and text[duration.start() - 1:duration.start()] == "止":
+        duration = None  # "截至6月30日止六个月": the span of the period named, not a stretch of time
+    if duration or _PER_PERIOD.search(text, clause_start, pos):
         # "百天交付4万辆", "一年之内就净增了一倍": over that stretch; "每月25%以上的增长": a rate, not a
         # calendar period
         return None, None, None
@@ -793,20 +990,53 @@ def _period(periods: _SentencePeriods, pos: int, metric: str) -> tuple[str | Non
     if ago and published is not None:
         year = published.year - _small_number(ago.group(1))  # "与5年前的约9成相比": the year it names
         return str(year), date(year, 1, 1), date(year, 12, 31)
+    own = [p for p in periods.compared if p.char_end <= pos and clause_start <= p.char_start
+           and _OWN_AFTER_COMPARED.fullmatch(text, p.char_end, pos)]
+    if own:
+        return own[-1].label, own[-1].start, own[-1].end  # "较第三季度的 11.0% 继续增长": that quarter's figure
     before = [p for p in s_periods if p.char_end <= pos]
     span = _between_years(text, s_start, pos, before)
     if span:
         return span  # "美国自1965年…保有量从467辆增长至1975年640辆，净增接近200辆/千人": over 1965..1975
+    pair = _from_to_years(text, s_start, pos, before)
+    if pair:
+        return pair
+    if not before and metric not in FLOW_METRICS and _NOW.search(text, clause_start, pos):
+        return None, None, None  # "目前，蔚来有接近500家门店，…不是今年的首要任务": a level now, not of 今年
     p = before[-1] if before else (s_periods[0] if s_periods else None)
     if p is None and metric in FLOW_METRICS and not _NOW.search(text, s_start, pos):
         # "目前…产量已恢复至危机前水平的一半左右": a figure stated for now takes no earlier period
         p = periods.context()
-        if p is None and published is not None and _FORECAST.search(text, _clause_start(text, s_start, pos) - 30
-                                                                     if pos - s_start > 30 else s_start, pos):
-            # "日本车企的合计销量预计…为2500万辆左右": a forecast naming no period is for the current year
-            year = published.year
-            return str(year), date(year, 1, 1), date(year, 12, 31)
     return (p.label, p.start, p.end) if p else (None, None, None)
+
+
+_ANNOUNCED_ACT = re.compile(r"[初中底末]?(?:宣布|公布|披露)(?:了)?(?:裁员|融资|投资|募资|招聘|增资)[^，,。；\d]{0,3}")
+_OWN_AFTER_COMPARED = re.compile(r"\s*的?\s*(?:约|近|接近)?\s*")
+_FROM_BEFORE = re.compile(r"(?:从|由)[^，,。；\d]{0,4}$")
+_TO_BEFORE = re.compile(r"(?:至|到)[^，,。；\d]{0,4}$")
+_YEARS_JOINED = re.compile(r"\s*年?\s*(?:和|与|及|至|到|、|-|—|–|~)\s*")
+
+
+def _from_to_years(text: str, s_start: int, pos: int, before: list[Period]):
+    """"2023年和2024年，比亚迪的销量从187万辆跃升至427万辆", "2021年至2023年，收入由72亿元增加至107亿元":
+    the figure after 从/由 is of the first year, the one after 至/到 of the second."""
+    frm = _FROM_BEFORE.search(text, max(s_start, pos - 6), pos)
+    to = None if frm else _TO_BEFORE.search(text, max(s_start, pos - 6), pos)
+    if not (frm or to):
+        return None
+    years = None
+    if before and len(before[-1].label) == 10 and before[-1].label[4:6] == ".." and before[-1].start and before[-1].end:
+        years = (before[-1].start.year, before[-1].end.year)  # "2021..2023"
+    elif len(before) >= 2 and len(before[-1].label) == 4 == len(before[-2].label) \
+            and (j := _YEARS_JOINED.match(text, before[-2].char_end)) and j.end() == before[-1].char_start:
+        years = (int(before[-2].label), int(before[-1].label))
+    if years is None or years[0] >= years[1]:
+        return None
+    ranged = len(before[-1].label) == 10 and before[-1].label[4:6] == ".."
+    if to and not ranged and not re.search(r"(?:从|由)[^，,。；]{0,20}$", text[max(s_start, pos - 40):to.start()]):
+        return None  # two years and a 至 with no 从 before it: not a from-to pair
+    year = years[0] if frm else years[1]
+    return str(year), date(year, 1, 1), date(year, 12, 31)
 
 
 def _between_years(text: str, s_start: int, pos: int, before: list[Period]) -> tuple[str, date, date] | None:

@@ -15,7 +15,7 @@ expression                label                       start .. end
 1-11月, 前11个月          ``2025-01..2025-11``        2025-01-01 .. 2025-11-30
 前三季度, 1-3季度         ``2025-01..2025-09``        2025-01-01 .. 2025-09-30
 上半年, H1, 1H25          ``2025-H1``                 2025-01-01 .. 2025-06-30
-三季度, Q3, 2025Q3        ``2025-Q3``                 2025-07-01 .. 2025-09-30
+三季度, Q3, 三季报        ``2025-Q3``                 2025-07-01 .. 2025-09-30
 1月19日, 2025-01-19       ``2025-01-19``              that day
 1月1-18日                 ``2025-01-01..2025-01-18``  those days
 截至8月26日 / 8月底 / 8月  ``..2025-08-26`` / ``..2025-08-31``   None .. that day
@@ -346,8 +346,8 @@ def _b_half(y: int | None, h: int) -> Built:
     return _b_suffix(y, 1 if h == 1 else 7, 6 if h == 1 else 12, f"H{h}")
 
 
-# quarter: 三季度, 第三季度, 2025年第三季度, 四季度
-@_rule(f"(?<![前\\d{_CNDIG}十两几每个])第?(?P<q>{_QN}){_S}季度", prefix=True, first="第一二三四1-4")
+# quarter: 三季度, 第三季度, 2025年第三季度, 四季度; a quarterly report names its quarter (2024年一季报, 四季报)
+@_rule(f"(?<![前\\d{_CNDIG}十两几每个])第?(?P<q>{_QN}){_S}季(?:度|报)", prefix=True, first="第一二三四1-4")
 def _h_quarter(m, pub, ys):
     q = _num(m["q"])
     return _cand(m, ys, lambda y: _b_quarter(y, q))

@@ -303,6 +303,13 @@ def _build(text: str, m: re.Match, urls: tuple[list[int], list[int]] | None, flo
         post = None
     else:
         post = m.group("post")
+    if n2 is not None and _CHANGE_BEFORE.search(text, max(floor, lead - 4), lead) \
+            and text[(m.end("u1") if u1 else m.end("n1")):m.start("n2")].strip() in ("至", "到"):
+        n2 = u2 = None  # "起售价上调500美元至53490美元": the change, then the level it reached; not a range
+        post = None
+    if n2 is not None and _descending(n1, n2):
+        n2 = u2 = None  # "6至3", a 19-0 score: a range never runs downwards; the second number is read on its own
+        post = None
     if n2 is not None and n2.startswith("百分之"):
         n2 = n2[3:]
         pct = True
@@ -415,6 +422,16 @@ def _value(num: str) -> tuple[Decimal, Decimal | None, str | None]:
     return parse_decimal(num), None, inner
 
 
+def _descending(n1: str, n2: str) -> bool:
+    """Is the second number of a would-be range smaller than the first (found by fuzzing: "2至1年")?"""
+    try:
+        lo, _, _ = _value(n1)
+        lo2, hi2, _ = _value(n2.removeprefix("百分之"))
+    except ValueError:
+        return False
+    return _borrow_magnitude(n1, lo, n2, lo2) > (hi2 if hi2 is not None else lo2)
+
+
 def _borrow_magnitude(n1: str, v1: Decimal, n2: str, v2: Decimal) -> Decimal:
     """"2-3万" means 2万-3万: the first number borrows the second's magnitude when that fits."""
     if any(c in n1 for c in "万亿兆千百") or not any(c in n2 for c in "万亿兆"):
@@ -424,6 +441,9 @@ def _borrow_magnitude(n1: str, v1: Decimal, n2: str, v2: Decimal) -> Decimal:
         if word in n2:
             return v1 * mult if v1 * mult <= v2 else v1
     return v1
+
+
+_CHANGE_BEFORE = re.compile(r"(?:上调|下调|调高|调低|提高|降低|增加|减少|上涨|下跌|下降|增长|提升|下滑|涨|降)了?\s*$")
 
 
 def _range_ok(u1: str | None, u2: str | None) -> bool:

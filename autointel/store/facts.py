@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import defaultdict
+from datetime import date
 from typing import Any, Callable, Sequence
 
 
@@ -33,7 +34,7 @@ def save_claims(conn: sqlite3.Connection, document_id: str, claims: Sequence[Any
         for cid in touched:
             _refresh(conn, cid)
     for c in claims:
-        claim_id = _matching_claim(conn, c, same_claim)
+        claim_id = _matching_claim(conn, c, same_claim, published_at)
         if claim_id is None:
             claim_id = conn.execute("INSERT INTO claims (type, participants, status) VALUES (?,?,?)",
                                     (c.type, json.dumps(list(c.participants)), c.status)).lastrowid
@@ -48,16 +49,49 @@ def save_claims(conn: sqlite3.Connection, document_id: str, claims: Sequence[Any
         _refresh(conn, claim_id)
 
 
-def _matching_claim(conn: sqlite3.Connection, c, same_claim) -> int | None:
+# A claim's events lie close in time: a rumour, its denial and its confirmation come within weeks; the
+# same kind of event among the same parties months later is another event (比亚迪's next launch). An
+# event joins a claim when it is within CLAIM_WINDOW_DAYS of one of its events and within
+# CLAIM_SPAN_DAYS of its first: without the second bound a monthly launch would chain into one claim.
+CLAIM_WINDOW_DAYS = 60
+CLAIM_SPAN_DAYS = 120
+
+
+def _matching_claim(conn: sqlite3.Connection, c, same_claim, published_at: str | None = None) -> int | None:
+    """The existing claim this one is an event of: same type, the same parties (related through the
+    knowledge base), a shared trigger word (same_claim, given the sentences) and, when both are dated, an
+    event of it within CLAIM_WINDOW_DAYS of this one; the nearest such claim in time."""
     placeholders = ",".join("?" * len(c.participants))
     rows = conn.execute(
         f"SELECT DISTINCT cl.id, cl.type, cl.participants FROM claims cl JOIN claim_participants cp"
         f" ON cp.claim_id = cl.id WHERE cl.type = ? AND cp.entity_id IN ({placeholders}) ORDER BY cl.id",
         (c.type, *c.participants)).fetchall()
+    day = _day(published_at)
+    best, best_gap = None, None
     for cid, ctype, participants in rows:
-        if same_claim(c.type, c.participants, ctype, json.loads(participants)):
-            return cid
-    return None
+        if not same_claim(c.type, c.participants, ctype, json.loads(participants)):
+            continue
+        events = conn.execute("SELECT text, published_at FROM claim_events WHERE claim_id = ?", (cid,)).fetchall()
+        if not same_claim(c.type, c.participants, ctype, json.loads(participants), a_text=c.text,
+                          b_texts=[e[0] for e in events]):
+            continue
+        days = [d for d in (_day(e[1]) for e in events) if d is not None]
+        gap = min(abs((day - d).days) for d in days) if day is not None and days else 0
+        if gap > CLAIM_WINDOW_DAYS or day is not None and days and (
+                abs((day - min(days)).days) > CLAIM_SPAN_DAYS or abs((max(days) - day).days) > CLAIM_SPAN_DAYS):
+            continue
+        if best_gap is None or gap < best_gap:
+            best, best_gap = cid, gap
+    return best
+
+
+def _day(value: str | None):
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
 
 
 def _refresh(conn: sqlite3.Connection, claim_id: int) -> None:
