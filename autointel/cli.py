@@ -53,9 +53,17 @@ def ingest(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON line per article and a summary line"),
     allow_private: bool = typer.Option(False, "--allow-private", help="Allow fetching URLs on private/loopback addresses"),
     no_link: bool = typer.Option(False, "--no-link", help="Do not link entities now (run `autointel link` later)"),
+    engine: str = typer.Option("local", "--engine", help="local (this process), ray or spark: read, normalise and analyse in parallel workers"),
+    workers: int = typer.Option(2, "--workers", help="Worker processes for --engine ray|spark"),
+    address: Optional[str] = typer.Option(None, "--address", help="Cluster to run on: Ray address (default $RAY_ADDRESS) or Spark master URL (default $SPARK_MASTER); local mode when unset"),
 ) -> None:
     """Read articles from files, archives, feeds and pages into the database, and link their entities."""
-    from autointel.pipeline import ingest as run_ingest, linker_for
+    from functools import partial
+
+    from autointel.engines import EngineError, ingest as engine_ingest
+    from autointel.pipeline import linker_for
+
+    run_ingest = partial(engine_ingest, engine=engine, workers=workers, address=address)
 
     store = _open(db)
     linker = None if no_link else linker_for(store)
@@ -73,7 +81,12 @@ def ingest(
             if as_json:
                 _emit_json(_item_json(item, status))
 
-        summary = run_ingest(paths, store, forced_format=format, options=options, on_item=on_item, linker=linker)
+        try:
+            summary = run_ingest(paths, store, forced_format=format, options=options, on_item=on_item, linker=linker)
+        except EngineError as e:
+            store.close()
+            err.print(f"[red]{e}[/red]")
+            raise typer.Exit(2)
     store.close()
     result = summary.as_dict()
     if as_json:

@@ -88,7 +88,7 @@ def linker_for(store):
 
 
 # Bump when fact or claim extraction changes: `autointel link` then redoes every document.
-EXTRACTION_VERSION = "2"
+EXTRACTION_VERSION = "3"
 
 
 def analysis_version(linker) -> str:
@@ -99,33 +99,82 @@ def analysis_version(linker) -> str:
     return f"{linker.kb.version}.{EXTRACTION_VERSION}.{TAXONOMY_VERSION}"
 
 
-def link_and_save(store, linker, doc_id: str, canonical: str, runs, title: str | None,
-                  original_title: str | None, published_at: str | None = None, fresh: bool = False) -> int:
-    """Link the entities of one stored article, then extract its facts and claims; replaces what an
-    earlier run stored for it."""
-    from autointel.facts.document import analyse_document
-    from autointel.link.document import SpanMap, link_document
+@dataclass
+class DocumentAnalysis:
+    """What linking and extraction derive from one article's text, before anything is stored: computed
+    without the store (so in a worker process, see autointel/engines/), saved by ``save_analysis``."""
+
+    mentions: list  # DocumentMention, body and title
+    facts: list
+    claims: list
+    topics: list  # TopicScore
+    version: str  # analysis_version(linker)
+
+
+def analyse_text(linker, canonical: str, runs, title: str | None, original_title: str | None,
+                 published_at: str | None = None) -> DocumentAnalysis:
+    """Entities, facts, claims and topics of one article's canonical text; pure (no store)."""
+    from autointel.facts.claims import extract_claims
+    from autointel.facts.extract import extract_facts
+    from autointel.link.document import link_document
+    from autointel.topics import tag_document
 
     canonical = canonical or ""
     mentions = link_document(linker, canonical, runs or [], title, original_title)
-    entity_store.save_mentions(store.conn, doc_id, mentions, analysis_version(linker), fresh)
+    body = [m for m in mentions if m.field == "body"]
+    published = _date(published_at)
+    facts = extract_facts(canonical, body, linker.kb, published)
+    claims = extract_claims(canonical, body, linker.kb)
+    topics = tag_document(title, canonical, mentions, linker.kb)
+    return DocumentAnalysis(mentions, facts, claims, topics, analysis_version(linker))
+
+
+def save_analysis(store, kb, doc_id: str, analysis: DocumentAnalysis, runs, published_at: str | None = None,
+                  fresh: bool = False) -> int:
+    """Store one article's analysis, replacing what an earlier run stored for it (the writes
+    ``link_and_save`` always made, in the same order: claims are matched against earlier documents' claims)."""
+    from functools import partial
+
+    from autointel.facts.claims import same_claim
+    from autointel.link.document import SpanMap
+    from autointel.store import facts as fact_store
+
+    entity_store.save_mentions(store.conn, doc_id, analysis.mentions, analysis.version, fresh)
     search_store.mark_dirty(store.conn, doc_id)  # the index holds its entities: take it again
-    analyse_document(store.conn, linker.kb, doc_id, canonical, [m for m in mentions if m.field == "body"],
-                     SpanMap(runs or []), published_at, fresh)
-    topic_store.tag_and_save(store.conn, doc_id, title, canonical, mentions, linker.kb, fresh)
-    return len(mentions)
+    spans = SpanMap(runs or [])
+    fact_store.save_facts(store.conn, doc_id, analysis.facts, spans.original, fresh)
+    if analysis.claims or not fresh:
+        fact_store.save_claims(store.conn, doc_id, analysis.claims, spans.original, published_at,
+                               partial(same_claim, kb), fresh)
+    topic_store.save_topics(store.conn, doc_id, analysis.topics, fresh=fresh)
+    return len(analysis.mentions)
 
 
-def refresh_search(store) -> int:
+def _date(value: str | None):
+    from autointel.facts.document import _date as parse
+
+    return parse(value)
+
+
+def link_and_save(store, linker, doc_id: str, canonical: str, runs, title: str | None,
+                  original_title: str | None, published_at: str | None = None, fresh: bool = False) -> int:
+    """Link the entities of one stored article, then extract its facts, claims and topics; replaces what an
+    earlier run stored for it."""
+    analysis = analyse_text(linker, canonical, runs, title, original_title, published_at)
+    return save_analysis(store, linker.kb, doc_id, analysis, runs, published_at, fresh)
+
+
+def refresh_search(store, workers: int | None = None) -> int:
     """Bring the full-text index up to date with the store; a busy index (another writer) is left for the
-    next run, which finds the same documents still marked as changed."""
+    next run, which finds the same documents still marked as changed. ``workers``: segmenting processes
+    (default: the index's own choice)."""
     from autointel.search.index import SearchError, index_path
     from autointel.search.service import update_index
 
     if index_path(store.path) is None:
         return 0
     try:
-        return update_index(store)
+        return update_index(store, workers=workers)
     except SearchError as e:
         if e.code != "E601":
             raise
@@ -189,9 +238,13 @@ def relink(store, linker, *, everything: bool = False,
 def save_items(items: Iterable[CanonicalArticle | FailedInput], store, summary: IngestSummary, *, linker=None,
                on_item: Callable[[CanonicalArticle | FailedInput, str], None] | None = None) -> None:
     """Store (and link) what the readers produced, committing every COMMIT_EVERY items; the caller has
-    begun a transaction and commits the last batch."""
+    begun a transaction and commits the last batch. An item may come as ``(item, analysis)``: its
+    ``DocumentAnalysis`` was computed by a worker process (autointel/engines/) and is saved as it is, unless
+    it was made with another knowledge base or extractor version than ``linker``'s."""
     pending = 0
-    for item in items:
+    version = analysis_version(linker) if linker is not None else None
+    for entry in items:
+        item, analysis = entry if isinstance(entry, tuple) else (entry, None)
         if isinstance(item, FailedInput):
             store.save_failure(item)
             summary.failures.append(item)
@@ -206,8 +259,12 @@ def save_items(items: Iterable[CanonicalArticle | FailedInput], store, summary: 
                 assign_story(store.conn, outcome.document_id, item.canonical, utc)
             if linker is not None and status in ("new", "updated"):
                 published = item.raw.published_at.isoformat() if item.raw.published_at else None
-                link_and_save(store, linker, outcome.document_id, item.canonical, item.offsets, item.title,
-                              item.original_title, published, fresh=status == "new")
+                if analysis is not None and analysis.version == version:
+                    save_analysis(store, linker.kb, outcome.document_id, analysis, item.offsets, published,
+                                  fresh=status == "new")
+                else:
+                    link_and_save(store, linker, outcome.document_id, item.canonical, item.offsets, item.title,
+                                  item.original_title, published, fresh=status == "new")
             summary.chars += len(item.canonical)
             summary.bytes_in += len(item.raw.body.encode("utf-8"))
         summary.counts[status] += 1
@@ -222,15 +279,19 @@ def save_items(items: Iterable[CanonicalArticle | FailedInput], store, summary: 
 
 def ingest(inputs: list[str], store, *, forced_format: str | None = None, options: SourceOptions | None = None,
            on_item: Callable[[CanonicalArticle | FailedInput, str], None] | None = None,
-           linker=None, search: bool = True) -> IngestSummary:
+           linker=None, search: bool = True, items: Iterable | None = None,
+           index_workers: int | None = None) -> IngestSummary:
+    """Read, store, link and index ``inputs``. ``items``: what the readers produced, when something else read
+    them (the parallel engines in autointel/engines/: articles or (article, analysis) pairs, in input order)."""
     options = options or SourceOptions()
     summary = IngestSummary()
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     refresh_stories(store)
     store.begin()
     try:
-        save_items(articles_from(inputs, forced_format=forced_format, options=options), store, summary,
-                   linker=linker, on_item=on_item)
+        if items is None:
+            items = articles_from(inputs, forced_format=forced_format, options=options)
+        save_items(items, store, summary, linker=linker, on_item=on_item)
         summary.skipped = list(options.skipped)
         if linker is not None:  # documents stored before this knowledge-base version
             store.commit()
@@ -241,5 +302,5 @@ def ingest(inputs: list[str], store, *, forced_format: str | None = None, option
         store.commit()
     assign_missing_stories(store)
     if search:
-        refresh_search(store)
+        refresh_search(store, index_workers)
     return summary

@@ -8,6 +8,7 @@ makes deletes by term and batch lookups cheap.
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,10 @@ SEARCH_VERSION = "8"  # bump when the schema or the segmentation changes: the in
 ANALYZER = "zh_tokens"
 TEXT_FIELDS = ("title", "body")
 KEYWORD_FIELDS = ("entities", "topics", "outlet", "month", "metrics")
+# In a new index until sync has marked every document "index me" in the database.  Remembered on disk, not
+# only in the object: a reader that opens (creates) the index without syncing, or a writer killed before
+# its sync, must not leave the next sync believing search_sync rows that describe a deleted index.
+NEEDS_FULL_SYNC = "needs-full-sync"
 
 
 class SearchError(AutointelError):
@@ -75,6 +80,30 @@ def index_path(db_path: str) -> Path | None:
     return Path(f"{db_path}.index")
 
 
+@contextmanager
+def _creation_lock(path: Path):
+    """Held while an index is checked, removed or created: two processes opening a missing (or outdated)
+    index at once, a reader and an ingest, would otherwise delete each other's half-made directory.  An
+    flock on ``<index>.lock`` beside it, released by the kernel if the holder dies."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, as before
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        lock = open(f"{path}.lock", "a")
+    except OSError:  # a read-only folder: nobody can create an index there either
+        yield
+        return
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 class SearchIndex:
     def __init__(self, path: Path | None):
         self.path = path
@@ -84,17 +113,36 @@ class SearchIndex:
             if path is None:
                 self.index = tantivy.Index(self.schema)
             else:
-                version_file = path / "autointel-version"
-                if path.exists() and (not version_file.exists() or version_file.read_text().strip() != SEARCH_VERSION):
-                    shutil.rmtree(path)  # an index of an older layout: rebuilt from the database by sync
-                self.created = not path.exists()
-                path.mkdir(parents=True, exist_ok=True)
-                self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
-                version_file.write_text(SEARCH_VERSION)
+                with _creation_lock(path):
+                    self._open_or_create(path)
         except (ValueError, OSError) as e:
             raise SearchError("E603", f"cannot open the search index at {path}: {e}")
         self.index.register_tokenizer(ANALYZER, _analyzer())
         self._writer = None
+
+    def _open_or_create(self, path: Path) -> None:
+        """Open the index at ``path``; remove one of an older layout (or left half-made by a crash) and create it."""
+        version_file = path / "autointel-version"
+        if path.exists() and (not version_file.exists() or version_file.read_text().strip() != SEARCH_VERSION):
+            shutil.rmtree(path)  # an index of an older layout: rebuilt from the database by sync
+        new = not path.exists()
+        path.mkdir(parents=True, exist_ok=True)
+        if new:  # kept until a sync has marked every document: survives a crash, and readers that never sync
+            (path / NEEDS_FULL_SYNC).touch()
+        self.created = (path / NEEDS_FULL_SYNC).exists()
+        self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        if new:
+            # only a new index gets the file, and atomically: every API thread opens the index, and
+            # one rewriting it (truncate, then write) let another read "" and delete the live index
+            partial = path / "autointel-version.partial"
+            partial.write_text(SEARCH_VERSION)
+            partial.replace(version_file)
+
+    def full_sync_marked(self) -> None:
+        """The database now has every document marked for indexing: a new index no longer needs it."""
+        if self.path is not None:
+            (self.path / NEEDS_FULL_SYNC).unlink(missing_ok=True)
+        self.created = False
 
     # ---- writing ------------------------------------------------------------------------
     def writer(self):

@@ -53,7 +53,7 @@ def sync_index(store, index: SearchIndex, segmenter: Segmenter, *, batch: int = 
         store.begin()
         search_store.mark_all_dirty(conn)
         store.commit()
-        index.created = False
+        index.full_sync_marked()
     stale = search_store.stale_rowids(conn)
     for rowid in stale:
         index.delete(rowid)
@@ -100,10 +100,13 @@ def sync_index(store, index: SearchIndex, segmenter: Segmenter, *, batch: int = 
 
 
 def rebuild_index(store, index: SearchIndex, segmenter: Segmenter, **kw) -> int:
-    """Drop everything and index the whole database again."""
-    index.clear()
-    index.commit()
+    """Drop everything and index the whole database again.  The database forgets what the index holds
+    before the index is emptied: a crash in between must leave every document to index, not an empty index
+    that search_sync says is full."""
+    store.commit()
     store.begin()
     search_store.mark_all_dirty(store.conn)
     store.commit()
+    index.clear()
+    index.commit()
     return sync_index(store, index, segmenter, **kw)
