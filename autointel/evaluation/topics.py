@@ -91,7 +91,10 @@ def score(gold: list[GoldTopics], shared: Path, linker=None) -> TopicEval:
             continue
         articles = cache.setdefault(path, canonical_articles(path))
         article = articles[g.article]
-        if g.title is not None and article.title != g.title:
+        from autointel.normalize.cleanup import strip_invisible
+
+        # gold titles were taken before the normaliser dropped invisible characters (soft hyphens)
+        if g.title is not None and article.title != strip_invisible(g.title):
             raise ValueError(f"{g.doc}#{g.article}: title {article.title!r} != gold {g.title!r}")
         mentions = link_document(linker, article.canonical, article.offsets, article.title, article.original_title)
         scores = tag_document(article.title, article.canonical, mentions, linker.kb)
