@@ -11,14 +11,13 @@ import hashlib
 import json
 import pickle
 import time
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from autointel.engines.partition import Partition
-from autointel.errors import IngestError
-from autointel.ingest.sources import SourceOptions, _fail, _from_file, _jsonl_records, display_path, iter_sources
+from autointel.ingest.sources import (READ_ERRORS, SourceOptions, _from_file, _jsonl_records, display_path,
+                                      iter_sources, read_failure)
 from autointel.models import CanonicalArticle, FailedInput
 
 
@@ -143,12 +142,8 @@ def _line_range(path: Path, part: Partition, options: SourceOptions) -> Iterator
             fh.seek(part.offset)  # gzip: decompresses up to there (see partition.py)
             lines = fh if part.lines is None else _FirstLines(fh, part.lines)
             yield from _jsonl_records(lines, location, path.name, options, first_line=part.first_line)
-    except IngestError as e:
-        yield _fail(location, e)
-    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
-        yield _fail(location, IngestError("E111", f"{type(e).__name__}: {e}"))
-    except OSError as e:
-        yield _fail(location, IngestError("E101", f"{type(e).__name__}: {e.strerror or e}"))
+    except READ_ERRORS as e:
+        yield read_failure(location, e)
 
 
 class _FirstLines:

@@ -79,6 +79,18 @@ def _fail(location: str, err: IngestError) -> FailedInput:
     return FailedInput(location, location, err.code, err.detail)
 
 
+# What reading a file can raise, and the coded error each becomes (one rule for every reader of files).
+READ_ERRORS = (IngestError, EOFError, zlib.error, gzip.BadGzipFile, OSError)
+
+
+def read_failure(location: str, e: BaseException) -> FailedInput:
+    if isinstance(e, IngestError):
+        return _fail(location, e)
+    if isinstance(e, (EOFError, zlib.error, gzip.BadGzipFile)):
+        return _fail(location, IngestError("E111", f"{type(e).__name__}: {e}"))
+    return _fail(location, IngestError("E101", f"{type(e).__name__}: {getattr(e, 'strerror', None) or e}"))
+
+
 def display_path(path: Path) -> str:
     """``str(path)``, unless the file name is not UTF-8: then its bad bytes are written as ``\\xff``.
 
@@ -116,12 +128,8 @@ def _from_file(path: Path, options: SourceOptions) -> Iterator[Source]:
             inner = path.name
         text, encoding = decode_bytes(data, location)
         yield SourceText(text=text, location=location, name=inner, encoding=encoding)
-    except IngestError as e:
-        yield _fail(location, e)
-    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
-        yield _fail(location, IngestError("E111", f"{type(e).__name__}: {e}"))
-    except OSError as e:
-        yield _fail(location, IngestError("E101", f"{type(e).__name__}: {e.strerror or e}"))
+    except READ_ERRORS as e:
+        yield read_failure(location, e)
 
 
 def _read_bounded(fh: BinaryIO, limit: int, location: str) -> bytes:

@@ -19,6 +19,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 
 from autointel.api.context import ApiError, AppContext
+from autointel.briefing import humanize
 from autointel.web import highlight
 from autointel.web.charts import Series, chart, human
 from autointel.web.periods import period_bounds
@@ -30,15 +31,9 @@ STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; char
 FACTS_PAGE = 200
 ENTITY_ROWS = 150  # figures and claims listed on an entity page; the facts explorer pages through all
 
-METRIC_NAMES = {
-    "production": "产量", "sales": "销量", "deliveries": "交付", "exports": "出口", "shipments": "出货",
-    "registrations": "上险/注册", "orders": "订单", "revenue": "营收", "profit": "利润", "investment": "投资",
-    "market_cap": "市值", "valuation": "估值", "stock_price": "股价", "price": "价格", "cost": "成本",
-    "tariff": "关税", "penetration": "渗透率", "market_share": "市场份额", "ownership": "持股",
-    "capacity": "产能", "headcount": "员工", "stores": "门店", "compute": "算力", "count": "数量",
-}
-STATUS_NAMES = {"reported": "报道", "rumoured": "传闻", "confirmed": "证实", "denied": "否认",
-                "no_comment": "未回应"}
+# The analyst's words for stored metrics and claim statuses: the briefing's vocabulary, one for both.
+METRIC_NAMES = humanize.METRICS
+STATUS_NAMES = humanize.STATUSES
 
 
 def fact_value(f: dict) -> str:
