@@ -275,6 +275,21 @@ SAME_EVENT_OVERLAP = 0.2
 
 
 def _known_words(kb, ctype: str, ids: set[str]) -> re.Pattern:
+    # One pattern per (type, parties): compiling it is most of a comparison's cost, and the same parties
+    # are compared again for every claim of theirs.
+    key = (id(kb), ctype, frozenset(ids))
+    pattern = _KNOWN_WORDS.get(key)
+    if pattern is None:
+        if len(_KNOWN_WORDS) > 4096:
+            _KNOWN_WORDS.clear()
+        pattern = _KNOWN_WORDS[key] = _compile_known_words(kb, ctype, ids)
+    return pattern
+
+
+_KNOWN_WORDS: dict[tuple, re.Pattern] = {}
+
+
+def _compile_known_words(kb, ctype: str, ids: set[str]) -> re.Pattern:
     words = {w for eid in ids if (e := kb.entities.get(eid)) is not None for w in (e.name, *getattr(e, "aliases", ()))
              if w}
     words |= {t for t, types in rules().trigger_types.items() if any(x == ctype for x, _ in types)}
