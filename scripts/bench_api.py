@@ -2,11 +2,17 @@
 
     .venv/bin/python scripts/bench_api.py --db BULK.db [--clients 20] [--seconds 30] [--workers 2]
     .venv/bin/python scripts/bench_api.py --db BULK.db --in-process [--profile 30]   # CPU per request, no HTTP
+    .venv/bin/python scripts/bench_api.py --db BULK.db --ingest-every 2   # the same, with uploads being ingested
 
 Starts `autointel serve` on a free loopback port as a separate process, waits until it answers, warms it
 up, then drives it with Debian's `wrk` (apt-get install wrk): ``--clients`` connections, one per wrk
 thread, each a closed loop over the same request mix (search queries from eval/search, entity profiles by
 alias in either script or English), every connection starting at a different place in the mix.
+
+``--ingest-every S`` mixes in writes (issue 7, load): beside wrk, one client uploads a short generated article
+every S seconds (POST /api/ingest/upload, as the ingest page does) and polls its job until it is done, so the
+server ingests, links and re-indexes while it answers searches.  The database and its index are copied to a
+temporary folder first: the benchmark never adds documents to the database it is given.
 
 Why wrk and not Python clients: under a closed loop latency is about clients / throughput, so the load
 generator's own CPU is taken from the server.  The previous version of this script (20 httpx threads) spent
@@ -34,6 +40,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import threading
+import uuid
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -201,6 +209,80 @@ def run_wrk(base: str, mix: list[tuple[str, dict]], clients: int, seconds: float
             "wrk_cpu_s": (after.children_user + after.children_system) - (before.children_user + before.children_system)}
 
 
+# A short article made from templates (no corpus text): named companies, a figure and a claim, so that the
+# upload exercises linking, facts, claims, topics, stories and the index.  Unique per upload.
+UPLOAD_TEMPLATE = """---
+title: 基准上传{n}：{a}与{b}签署合作协议
+date: 2025-11-{day:02d} 10:00:00
+---
+{a}与{b}于11月{day}日宣布签署战略合作协议，双方将在智能驾驶和动力电池领域展开合作。
+据{a}方面表示，{a}前10个月销量为{sales}万辆，同比增长{growth}%。编号{token}。
+"""
+UPLOAD_PAIRS = [("比亚迪", "华为"), ("小米", "宁德时代"), ("吉利", "英伟达"), ("蔚来", "地平线"), ("理想汽车", "博世")]
+
+
+def multipart(filename: str, content: bytes) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{filename}\"\r\n"
+            "Content-Type: text/markdown\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def ingest_load(base: str, every: float, stop: threading.Event, out: dict) -> None:
+    """Upload one article every ``every`` seconds and wait for its job: upload latency, time to searchable
+    (job done, index refreshed), errors."""
+    upload_ms, done_ms, errors, n = [], [], [], 0
+    next_at = time.perf_counter()
+    while not stop.is_set():
+        a, b = UPLOAD_PAIRS[n % len(UPLOAD_PAIRS)]
+        text = UPLOAD_TEMPLATE.format(n=n, a=a, b=b, day=1 + n % 28, sales=10 + n % 50, growth=5 + n % 30,
+                                      token=uuid.uuid4().hex[:12]).encode("utf-8")
+        body, ctype = multipart(f"bench-upload-{n}.md", text)
+        t0 = time.perf_counter()
+        try:
+            req = urllib.request.Request(base + "/api/ingest/upload", data=body, method="POST",
+                                         headers={"Content-Type": ctype})
+            with urllib.request.urlopen(req, timeout=30) as r:
+                job = json.loads(r.read())["job"]
+            upload_ms.append((time.perf_counter() - t0) * 1000)
+            while True:
+                with urllib.request.urlopen(f"{base}/api/jobs/{job}", timeout=30) as r:
+                    state = json.loads(r.read())
+                if state["state"] in ("done", "failed", "interrupted"):
+                    break
+                if time.perf_counter() - t0 > 120:
+                    raise TimeoutError(f"job {job} not done after 120 s")
+                time.sleep(0.05)
+            if state["state"] != "done" or state.get("counts", {}).get("failed"):
+                errors.append(f"job {job}: {state['state']} {state.get('error') or state.get('counts')}")
+            else:
+                done_ms.append((time.perf_counter() - t0) * 1000)
+        except (OSError, urllib.error.URLError, KeyError, ValueError, TimeoutError) as e:
+            errors.append(repr(e))
+        n += 1
+        next_at += every
+        stop.wait(max(0.0, next_at - time.perf_counter()))
+    out.update(uploads=n, errors=len(errors), error_examples=errors[:5],
+               upload=percentiles(upload_ms) if upload_ms else None,
+               searchable=percentiles(done_ms) if done_ms else None)
+
+
+def copy_database(db: str, folder: Path) -> str:
+    """A consistent copy of a SQLite database (online backup) and of its search index, for a run that writes."""
+    import sqlite3
+
+    target = folder / Path(db).name
+    src, dst = sqlite3.connect(db), sqlite3.connect(target)
+    with dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    index = Path(db + ".index")
+    if index.is_dir():
+        shutil.copytree(index, str(target) + ".index")
+    return str(target)
+
+
 def in_process(db: str, profile: int) -> dict:
     """CPU per request without HTTP: the ASGI app called on this thread, sync routes run inline (so
     ``time.thread_time`` and cProfile see them), every request of the mix three times after a warm-up."""
@@ -268,6 +350,8 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--workers", type=int, default=2, help="server processes")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--ingest-every", type=float, default=0, metavar="S",
+                    help="also upload one generated article every S seconds and wait until it is searchable")
     ap.add_argument("--in-process", action="store_true",
                     help="no server, no wrk: CPU per request of each kind with the app called directly")
     ap.add_argument("--profile", type=int, default=0, metavar="N",
@@ -277,8 +361,10 @@ def main() -> int:
         print(json.dumps(in_process(args.db, args.profile)))
         return 0
 
+    scratch = tempfile.TemporaryDirectory()
+    db = copy_database(args.db, Path(scratch.name)) if args.ingest_every else args.db
     port = free_port()
-    server = subprocess.Popen([str(REPO / ".venv" / "bin" / "autointel"), "serve", "--db", args.db,
+    server = subprocess.Popen([str(REPO / ".venv" / "bin" / "autointel"), "serve", "--db", db,
                                "--port", str(port), "--workers", str(args.workers)],
                               stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -298,11 +384,19 @@ def main() -> int:
                 get(base + encoded(path, params))
         with tempfile.TemporaryDirectory() as tmp:
             load_before, cpu_before, server_before = load_average(), machine_cpu(), tree_cpu_seconds(server.pid)
+            stop, ingest = threading.Event(), {}
+            writer = threading.Thread(target=ingest_load, args=(base, args.ingest_every, stop, ingest))
+            if args.ingest_every:
+                writer.start()
             run = run_wrk(base, mix, args.clients, args.seconds, Path(tmp))
+            stop.set()
+            if args.ingest_every:
+                writer.join()
             load_after, cpu_after, server_after = load_average(), machine_cpu(), tree_cpu_seconds(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=10)
+        scratch.cleanup()
 
     answered = sum(map(len, run["latencies"].values()))
     # wrk's own "status" counter counts the same non-2xx answers the Lua script recorded: not added twice
@@ -324,6 +418,10 @@ def main() -> int:
               "server_cpu_ms_per_request": round((server_after - server_before) * 1000 / max(1, run["requests"]), 2),
               "wrk_cpu_ms_per_request": round(run["wrk_cpu_s"] * 1000 / max(1, run["requests"]), 3),
               "wrk_overall_p50_p95_ms": [run["wrk_p50_ms"], run["wrk_p95_ms"]]}
+    if args.ingest_every:
+        report["ingest"] = {"every_s": args.ingest_every} | ingest
+        errors += ingest["errors"]
+        report["errors"] = errors
     if errors:
         report["error_detail"] = {"statuses": run["statuses"], "socket": run["socket_errors"],
                                   "examples": run["error_examples"]}
