@@ -109,6 +109,7 @@ class DocumentAnalysis:
     claims: list
     topics: list  # TopicScore
     version: str  # analysis_version(linker)
+    story: object = None  # stories.signed.Signed: the story signature, made by the worker too
 
 
 def analyse_text(linker, canonical: str, runs, title: str | None, original_title: str | None,
@@ -256,7 +257,8 @@ def save_items(items: Iterable[CanonicalArticle | FailedInput], store, summary: 
                 search_store.mark_dirty(store.conn, outcome.document_id)
             if status in ("new", "updated"):
                 utc = item.raw.published_at.astimezone(timezone.utc).isoformat() if item.raw.published_at else None
-                assign_story(store.conn, outcome.document_id, item.canonical, utc)
+                assign_story(store.conn, outcome.document_id, item.canonical, utc,
+                             signed=analysis.story if analysis is not None else None)
             if linker is not None and status in ("new", "updated"):
                 published = item.raw.published_at.isoformat() if item.raw.published_at else None
                 if analysis is not None and analysis.version == version:

@@ -80,6 +80,7 @@ def process_partition(part: Partition, spec: WorkSpec, chunk_size: int = 64) -> 
     import socket
 
     from autointel.pipeline import analyse_text, analysis_version, normalize_results, read_source
+    from autointel.stories.signed import sign
     from autointel.store.sqlite import input_hash
 
     where = f"{socket.gethostname()}:{os.getpid()}"
@@ -110,6 +111,7 @@ def process_partition(part: Partition, spec: WorkSpec, chunk_size: int = 64) -> 
                 try:
                     analysis = analyse_text(linker, item.canonical, item.offsets, item.title, item.original_title,
                                             published)
+                    analysis.story, _ = sign(item.canonical or "")  # the saving process only looks it up
                 except Exception:  # the driver analyses it again and fails (or not) as a sequential ingest would
                     analysis = None
             items.append((item, analysis))

@@ -297,22 +297,24 @@ def _compile_known_words(kb, ctype: str, ids: set[str]) -> re.Pattern:
 _NOT_WORD = re.compile(r"[\s\d，,。；;：:、！？!?（）()“”\"'「」《》【】\-—·.%]+")
 
 
-def _bigrams(text: str, known: re.Pattern) -> set[str]:
+@lru_cache(maxsize=65536)  # an existing claim's sentences are compared again with every new event of its parties
+def _bigrams(text: str, known: re.Pattern) -> frozenset[str]:
     out: set[str] = set()
     for piece in known.split(text or ""):
         t = _NOT_WORD.sub("", piece)
         out |= {t[i:i + 2] for i in range(len(t) - 1)}
-    return out
+    return frozenset(out)
 
 
 def _dice(a: set[str], b: set[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 
-def _triggers_of(ctype: str, text: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def _triggers_of(ctype: str, text: str) -> frozenset[str]:
     r = rules()
-    return {m.group() for m in r.trigger_pattern.finditer(text or "")
-            if any(t == ctype for t, _ in r.trigger_types[m.group()])}
+    return frozenset(m.group() for m in r.trigger_pattern.finditer(text or "")
+                     if any(t == ctype for t, _ in r.trigger_types[m.group()]))
 
 
 def _related(kb, x: str, y: str) -> bool:

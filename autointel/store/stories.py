@@ -19,6 +19,7 @@ from autointel.stories.lsh import as_sql_keys, band_keys, candidate_pairs
 from autointel.stories.minhash import signatures, signatures_from_shingles
 from autointel.stories.params import DEFAULT_PARAMS, StoryParams
 from autointel.stories.shingles import distinct_sorted, shingle_hashes, shingle_set
+from autointel.stories.signed import Signed, sign
 from autointel.stories.similarity import Similarity, exact, is_near_duplicate
 from autointel.stories.titles import same_title_story, title_key
 
@@ -40,15 +41,18 @@ def _canonical(conn: sqlite3.Connection, doc_id: str) -> str | None:
 
 # ---- writes ---------------------------------------------------------------------------------------------
 def assign_story(conn: sqlite3.Connection, doc_id: str, canonical: str | None, published_utc: str | None,
-                 params: StoryParams = DEFAULT_PARAMS) -> str:
+                 params: StoryParams = DEFAULT_PARAMS, signed: Signed | None = None) -> str:
     """Put one saved document into its story and return the story id.
 
     Unchanged content and date: nothing is done. Otherwise its old links are forgotten (its old story may
     split), the document is signed, compared exactly with the documents sharing an LSH band key, linked to
-    the near-duplicates, and the stories it touches are re-formed.
+    the near-duplicates, and the stories it touches are re-formed. ``signed``: the signature, already made
+    by a worker process (stories/signed.py); the shingles themselves are then made only for a comparison.
     """
     canonical = canonical or ""
-    chash = _content_hash(canonical)
+    if signed is not None and signed.params != params.version:
+        signed = None
+    chash = signed.content_hash if signed is not None else _content_hash(canonical)
     current = conn.execute(
         "SELECT s.params, s.content_hash, s.published_utc, m.story_id FROM story_signatures s"
         " JOIN story_members m ON m.document_id = s.document_id WHERE s.document_id = ?", (doc_id,)).fetchone()
@@ -56,16 +60,24 @@ def assign_story(conn: sqlite3.Connection, doc_id: str, canonical: str | None, p
         return current[3]
     old_mates = _forget(conn, doc_id)
 
-    hashes = shingle_hashes(canonical, params.shingle, params.seed)
-    own = distinct_sorted(hashes)
-    sig = signatures_from_shingles(hashes, np.zeros(len(hashes), dtype=np.int64), 1, params.bins)[0]
+    own = None
+    if signed is None:
+        signed, own = sign(canonical, params)
+    sig = signed.array()
+
+    def own_shingles() -> np.ndarray:
+        nonlocal own
+        if own is None:
+            own = distinct_sorted(shingle_hashes(canonical, params.shingle, params.seed))
+        return own
+
     title = conn.execute("SELECT title FROM documents WHERE id = ?", (doc_id,)).fetchone()
     tkey = title_key(title[0] if title else None, params)
     conn.execute("INSERT OR REPLACE INTO story_signatures (document_id, params, content_hash, shingles, signature,"
                  " published_utc, title_key) VALUES (?,?,?,?,?,?,?)",
-                 (doc_id, params.version, chash, len(own), sig.astype("<u4").tobytes(), published_utc, tkey))
+                 (doc_id, params.version, chash, signed.shingles, signed.signature, published_utc, tkey))
     linked: set[str] = set()
-    if len(own) >= params.min_shingles:
+    if signed.shingles >= params.min_shingles:
         keys = as_sql_keys(band_keys(sig[None, :], params))
         conn.executemany("INSERT OR IGNORE INTO story_bands (key, document_id) VALUES (?, ?)",
                          [(k, doc_id) for k in keys])
@@ -78,8 +90,8 @@ def assign_story(conn: sqlite3.Connection, doc_id: str, canonical: str | None, p
             if text is None:
                 continue
             theirs = shingle_set(text, params.shingle, params.seed)
-            sim = exact(own, theirs)
-            if is_near_duplicate(sim, len(own), len(theirs), params):
+            sim = exact(own_shingles(), theirs)
+            if is_near_duplicate(sim, signed.shingles, len(theirs), params):
                 _save_link(conn, doc_id, other, sim)
                 linked.add(other)
     if tkey is not None:
@@ -90,8 +102,8 @@ def assign_story(conn: sqlite3.Connection, doc_id: str, canonical: str | None, p
             if other in linked or text is None:
                 continue
             theirs = shingle_set(text, params.shingle, params.seed)
-            sim = exact(own, theirs)
-            if same_title_story(canonical, own, text, theirs, sim.containment, published_utc, other_published, params):
+            sim = exact(own_shingles(), theirs)
+            if same_title_story(canonical, own_shingles(), text, theirs, sim.containment, published_utc, other_published, params):
                 _save_link(conn, doc_id, other, sim, "title")
     _reform(conn, [doc_id, *old_mates], params)
     return conn.execute("SELECT story_id FROM story_members WHERE document_id = ?", (doc_id,)).fetchone()[0]
