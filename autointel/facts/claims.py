@@ -277,7 +277,7 @@ SAME_EVENT_OVERLAP = 0.2
 def _known_words(kb, ctype: str, ids: set[str]) -> re.Pattern:
     # One pattern per (type, parties): compiling it is most of a comparison's cost, and the same parties
     # are compared again for every claim of theirs.
-    key = (id(kb), ctype, frozenset(ids))
+    key = (getattr(kb, "version", id(kb)), ctype, frozenset(ids))
     pattern = _KNOWN_WORDS.get(key)
     if pattern is None:
         if len(_KNOWN_WORDS) > 4096:
@@ -318,7 +318,18 @@ def _triggers_of(ctype: str, text: str) -> frozenset[str]:
 
 
 def _related(kb, x: str, y: str) -> bool:
-    return x == y or y in kb.family(x) or bool(_roots(kb, x) & _roots(kb, y))
+    if x == y:
+        return True
+    key = (getattr(kb, "version", id(kb)), x, y)  # asked again for every stored claim of the same parties
+    found = _RELATED.get(key)
+    if found is None:
+        if len(_RELATED) > 200_000:
+            _RELATED.clear()
+        found = _RELATED[key] = y in kb.family(x) or bool(_roots(kb, x) & _roots(kb, y))
+    return found
+
+
+_RELATED: dict[tuple, bool] = {}
 
 
 def _roots(kb, eid: str, depth: int = 4) -> frozenset[str]:

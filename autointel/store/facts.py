@@ -36,9 +36,9 @@ def save_claims(conn: sqlite3.Connection, document_id: str, claims: Sequence[Any
     for c in claims:
         claim_id = _matching_claim(conn, c, same_claim, published_at)
         if claim_id is None:
-            claim_id = conn.execute("INSERT INTO claims (type, participants, status) VALUES (?,?,?)",
-                                    (c.type, json.dumps(list(c.participants)), c.status)).lastrowid
-        conn.executemany("INSERT OR IGNORE INTO claim_participants (claim_id, entity_id) VALUES (?,?)",
+            claim_id = conn.execute("INSERT INTO claims (type, participants, status) VALUES (?,?,?) RETURNING id",
+                                    (c.type, json.dumps(list(c.participants)), c.status)).fetchall()[0][0]
+        conn.executemany("INSERT INTO claim_participants (claim_id, entity_id) VALUES (?,?) ON CONFLICT DO NOTHING",
                          [(claim_id, p) for p in c.participants])
         orig = spans(c.start, c.end)
         conn.execute(
@@ -77,22 +77,35 @@ def _matching_claim(conn: sqlite3.Connection, c, same_claim, published_at: str |
         f"SELECT DISTINCT cl.id, cl.type, cl.participants FROM claims cl JOIN claim_participants cp"
         f" ON cp.claim_id = cl.id WHERE cl.type = ? AND cp.entity_id IN ({placeholders}){window} ORDER BY cl.id",
         (c.type, *c.participants, *args)).fetchall()
+    candidates = [(cid, ctype, parties) for cid, ctype, participants in rows
+                  if same_claim(c.type, c.participants, ctype, parties := json.loads(participants))]
+    events = _events_of(conn, [cid for cid, _, _ in candidates])
     best, best_gap = None, None
-    for cid, ctype, participants in rows:
-        if not same_claim(c.type, c.participants, ctype, json.loads(participants)):
-            continue
-        events = conn.execute("SELECT text, published_at FROM claim_events WHERE claim_id = ?", (cid,)).fetchall()
-        if not same_claim(c.type, c.participants, ctype, json.loads(participants), a_text=c.text,
-                          b_texts=[e[0] for e in events]):
-            continue
-        days = [d for d in (_day(e[1]) for e in events) if d is not None]
+    for cid, ctype, parties in candidates:  # the dates first: comparing sentences costs more
+        days = [d for d in (_day(e[1]) for e in events.get(cid, ())) if d is not None]
         gap = min(abs((day - d).days) for d in days) if day is not None and days else 0
         if gap > CLAIM_WINDOW_DAYS or day is not None and days and (
                 abs((day - min(days)).days) > CLAIM_SPAN_DAYS or abs((max(days) - day).days) > CLAIM_SPAN_DAYS):
             continue
-        if best_gap is None or gap < best_gap:
-            best, best_gap = cid, gap
+        if best_gap is not None and gap >= best_gap:
+            continue  # cannot become the nearest claim
+        if not same_claim(c.type, c.participants, ctype, parties, a_text=c.text,
+                          b_texts=[e[0] for e in events.get(cid, ())]):
+            continue
+        best, best_gap = cid, gap
     return best
+
+
+def _events_of(conn: sqlite3.Connection, claim_ids: list[int]) -> dict[int, list[tuple[str, str | None]]]:
+    """(text, published_at) of every event of the given claims, in one query per 500 claims."""
+    out: dict[int, list[tuple[str, str | None]]] = {}
+    for i in range(0, len(claim_ids), 500):
+        part = claim_ids[i:i + 500]
+        for cid, text, published in conn.execute(
+                f"SELECT claim_id, text, published_at FROM claim_events WHERE claim_id IN ({','.join('?' * len(part))})"
+                " ORDER BY claim_id, id", part):
+            out.setdefault(cid, []).append((text, published))
+    return out
 
 
 def _day(value: str | None):
