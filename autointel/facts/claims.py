@@ -261,10 +261,12 @@ def same_claim(kb, a_type: str, a: Sequence[str], b_type: str, b: Sequence[str],
     mine = _triggers_of(a_type, a_text)
     if not mine:
         return True
+    sharing = [t for t in b_texts if mine & _triggers_of(a_type, t)]
+    if not sharing:
+        return False
     known = _known_words(kb, a_type, set(a) | set(b))
     words = _bigrams(a_text, known)
-    return any(mine & _triggers_of(a_type, t) and _dice(words, _bigrams(t, known)) >= SAME_EVENT_OVERLAP
-               for t in b_texts)
+    return any(_dice(words, _bigrams(t, known)) >= SAME_EVENT_OVERLAP for t in sharing)
 
 
 # Two sentences about one event share more than the kind of event and its parties: the product, the
