@@ -10,6 +10,11 @@ workers), peak memory of the tree (sum of PSS), engine start-up, and the CPU eac
 its partitions, with the per-core throughput that gives (articles per worker CPU second). With two or more
 worker counts, the speed-up of each over the first. The load average before and after each run is printed:
 the machine is shared, so read the speed-up against it.
+
+``--pin`` runs each configuration on as many cores as it has workers (``taskset``-style CPU affinity, which
+Ray's processes inherit): "1 worker" is then the whole ingest (driver, engine and worker) on one core, and
+"2 workers" the same on two. Without it every run may use every core, so with one worker the saving driver
+has a core of its own, which on a 2-core machine leaves two workers no more room than one.
 """
 from __future__ import annotations
 
@@ -169,6 +174,7 @@ def single(args) -> dict:
         "worker_busy_s": {k: round(v, 1) for k, v in sorted(stats.worker_wall.items())},
         "articles_per_worker_cpu_s": round(stats.items / worker_cpu, 1) if worker_cpu else None,
         "driver_s": {k: round(v, 1) for k, v in driver.items()},
+        "cores": sorted(os.sched_getaffinity(0)),
         "load_before": [round(x, 2) for x in load_before], "load_after": [round(x, 2) for x in os.getloadavg()],
     }
 
@@ -181,6 +187,7 @@ def main() -> int:
     ap.add_argument("--address", default=None, help="cluster address (default: local mode)")
     ap.add_argument("--tmp", default=None, help="directory for the temporary databases")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--pin", action="store_true", help="run N workers on N cores (CPU affinity of the whole run)")
     ap.add_argument("--single", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     missing = [p for p in args.corpus if not p.exists()]
@@ -200,7 +207,12 @@ def main() -> int:
             cmd += ["--address", args.address]
         if args.tmp:
             cmd += ["--tmp", args.tmp]
-        out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
+        cores = sorted(os.sched_getaffinity(0))
+        if args.pin and n > len(cores):
+            sys.exit(f"--pin: {n} workers need {n} cores, this process may use {len(cores)}")
+        pinned = set(cores[:n]) if args.pin else None
+        out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True,
+                             preexec_fn=(lambda: os.sched_setaffinity(0, pinned)) if pinned else None).stdout
         runs.append(json.loads(out.strip().splitlines()[-1]))
         if not args.json:
             _print(runs[-1])
