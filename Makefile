@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 DB ?= autointel.db
 
-.PHONY: setup browser demo demo-cli test bench roundtrip eval clean
+.PHONY: setup browser postgres demo demo-cli test bench roundtrip eval clean
 
 setup: $(VENV)/.installed
 
@@ -35,8 +35,13 @@ browser:
 	       $(if $(shell command -v sudo),sudo,) apt-get install -y --no-install-recommends chromium fonts-noto-cjk; }; \
 	fi
 
-test: setup browser
-	AUTOINTEL_REQUIRE_BROWSER=1 $(PY) -m pytest -q
+# The store tests run on SQLite and on PostgreSQL: Debian's PostgreSQL when no initdb is found; `test` starts a
+# throwaway server (temp folder, unix socket), runs the suite against both backends and removes the server.
+postgres:
+	scripts/pg_test_server.sh install
+
+test: setup browser postgres
+	scripts/pg_test_server.sh run -- env AUTOINTEL_REQUIRE_BROWSER=1 AUTOINTEL_REQUIRE_PG=1 $(PY) -m pytest -q
 
 bench: setup
 	$(PY) scripts/bench_ingest.py

@@ -24,7 +24,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="Chinese auto
 err = Console(stderr=True)
 out = Console(highlight=False, soft_wrap=True)
 
-DB_HELP = "SQLite database file (default: $AUTOINTEL_DB or ./autointel.db)"
+DB_HELP = "SQLite database file or postgresql:// URL (default: $AUTOINTEL_DB or ./autointel.db)"
 
 
 def _db_path(db: Optional[str]) -> str:

@@ -9,12 +9,12 @@ from tests.test_search import ARTICLES, _write
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
+def client(tmp_path_factory, new_db):
     from autointel.pipeline import ingest, linker_for
     from autointel.store import open_store
 
     tmp = tmp_path_factory.mktemp("api")
-    db = str(tmp / "api.db")
+    db = new_db("api")  # once per backend
     store = open_store(db)
     ingest([str(_write(tmp))], store, linker=linker_for(store))
     store.close()

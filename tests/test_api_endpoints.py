@@ -66,11 +66,11 @@ ROWS = {
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
+def client(new_db):
     from autointel.pipeline import ingest, linker_for
     from autointel.store import open_store
 
-    db = str(tmp_path_factory.mktemp("endpoints") / "api.db")
+    db = new_db("api")  # once per backend
     store = open_store(db)
     ingest([str(SAMPLES)], store, linker=linker_for(store))
     store.close()

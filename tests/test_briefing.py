@@ -38,12 +38,12 @@ def _write_extra(folder):
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
+def db(tmp_path_factory, new_db):
     from autointel.pipeline import ingest, linker_for
     from autointel.store import open_store
 
     tmp = tmp_path_factory.mktemp("briefing")
-    path = str(tmp / "brief.db")
+    path = new_db("brief")  # once per backend
     store = open_store(path)
     ingest([str(SAMPLES), str(_write_extra(tmp / "extra"))], store, linker=linker_for(store))
     store.close()

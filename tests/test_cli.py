@@ -19,8 +19,8 @@ def jsonl(text):
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
-def test_ingest_samples_then_list_show_stats(tmp_path):
-    db = tmp_path / "cli.db"
+def test_ingest_samples_then_list_show_stats(new_db):
+    db = new_db("cli")  # once per backend
     first = run("ingest", str(SAMPLES), "--json", db=db)
     lines = jsonl(first.stdout)  # stdout holds JSON only; progress went to stderr
     summary = lines[-1]["summary"]

@@ -6,8 +6,8 @@ from tests.test_cli import jsonl, run
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("entities") / "e.db"
+def db(new_db):
+    path = new_db("e")  # once per backend
     run("ingest", str(SAMPLES), "--json", db=path)
     return path
 
@@ -59,9 +59,15 @@ def test_unknown_entity_fails_cleanly(db):
 
 
 def test_reingest_does_not_duplicate_mentions(db):
-    import sqlite3
+    from autointel.store import open_store
 
-    count = lambda: sqlite3.connect(db).execute("SELECT count(*) FROM mentions").fetchone()[0]
+    def count():
+        store = open_store(db)
+        try:
+            return store.conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
+        finally:
+            store.close()
+
     before = count()
     run("ingest", str(SAMPLES), db=db)
     run("link", "--all", db=db)
@@ -75,8 +81,8 @@ def test_kb_check_passes():
     assert report["entities"] >= 1000
 
 
-def test_kb_add_links_a_new_name_and_exports_it(tmp_path):
-    db = tmp_path / "curate.db"
+def test_kb_add_links_a_new_name_and_exports_it(new_db):
+    db = new_db("curate")
     run("ingest", str(SAMPLES / "markdown"), db=db)
     proc = run("kb", "add", "塞格德工厂", "--type", "company", "--en", "BYD Szeged plant",
                "--rel", "subsidiary_of:比亚迪", db=db)
@@ -89,8 +95,8 @@ def test_kb_add_links_a_new_name_and_exports_it(tmp_path):
     assert again.returncode == 1 and "exists" in again.stderr
 
 
-def test_discovered_names_can_be_reviewed_and_promoted(tmp_path):
-    db = tmp_path / "discover.db"
+def test_discovered_names_can_be_reviewed_and_promoted(new_db):
+    db = new_db("discover")
     run("ingest", str(SAMPLES), db=db)
     run("kb", "discover", db=db)
     cands = jsonl(run("kb", "candidates", "--json", db=db).stdout)

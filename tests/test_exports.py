@@ -40,15 +40,16 @@ def _ingest(store, *paths) -> None:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
+def db(tmp_path_factory, new_db):
     from autointel.store import open_store
 
     folder = tmp_path_factory.mktemp("exports")
     (folder / "hostile.md").write_text(HOSTILE, encoding="utf-8")
-    store = open_store(folder / "export.db")
+    db = new_db("export")  # once per backend
+    store = open_store(db)
     _ingest(store, SAMPLES, folder / "hostile.md")
     store.close()
-    return folder / "export.db"
+    return db
 
 
 @pytest.fixture

@@ -526,13 +526,13 @@ def test_claims_across_documents_are_one_event_only_when_they_say_the_same(linke
     assert same_claim(kb, x.type, x.participants, z.type, z.participants)
 
 
-def test_claims_in_the_store_keep_apart_what_is_months_apart(linker, tmp_path):
+def test_claims_in_the_store_keep_apart_what_is_months_apart(linker, db_url):
     from functools import partial
 
     from autointel.store import facts as store
-    from autointel.store.sqlite import SqliteStore
+    from autointel.store import open_store
 
-    conn = SqliteStore(tmp_path / "t.db").conn
+    conn = open_store(db_url).conn
     kb = linker.kb
     text = "小鹏汽车正式发布小鹏MONA M03。"
     mentions, _ = linker.link_article(text)

@@ -131,7 +131,9 @@ def test_lost_index_is_rebuilt_from_the_database(store, tmp_path, engine):
     import shutil
 
     engine.index.close()
-    shutil.rmtree(f"{store.path}.index")
+    from autointel.search.index import index_path
+
+    shutil.rmtree(index_path(store.path))
     engine = open_engine(store)
     assert engine.index.searcher().num_docs == len(ARTICLES)
 
@@ -164,12 +166,12 @@ def test_snippet_maps_canonical_matches_to_the_original():
     assert [snip.text[a:b] for a, b in snip.highlights] == ["輝達", "晶片"]
 
 
-def test_search_cli_json(tmp_path, store):
+def test_search_cli_json(tmp_path, new_db):
     from typer.testing import CliRunner
 
     from autointel.cli import app
 
-    db = str(tmp_path / "cli.db")
+    db = new_db("cli")
     runner = CliRunner()
     assert runner.invoke(app, ["ingest", str(_write(tmp_path)), "--db", db]).exit_code == 0
     result = runner.invoke(app, ["search", "比亚迪 欧洲", "--db", db, "--json"])

@@ -1,6 +1,8 @@
 from dataclasses import replace
 from datetime import datetime, timezone
 
+import pytest
+
 from autointel.models import CanonicalArticle, FailedInput, RawArticle
 from autointel.normalize.aligned import AlignedText
 from autointel.normalize.canonical import content_hash
@@ -14,6 +16,7 @@ def _article(key: str, body: str, title: str = "标题") -> CanonicalArticle:
                             title=title, original_title=title, outlet="示例", metadata={}, content_hash=content_hash(body))
 
 
+@pytest.mark.sqlite_only
 def test_schema_is_migrated_and_wal(store):
     assert store.schema_version >= 1
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -220,7 +220,7 @@ def test_same_title_links_a_shell_refetch(store, tmp_path):
 
 
 # ---- the command ----------------------------------------------------------------------------------------
-def test_stories_command_rebuilds_and_lists_json(tmp_path, corpus):
+def test_stories_command_rebuilds_and_lists_json(new_db, corpus):
     import json
     import os
     import subprocess
@@ -228,7 +228,7 @@ def test_stories_command_rebuilds_and_lists_json(tmp_path, corpus):
 
     from tests.conftest import REPO
 
-    env = {**os.environ, "AUTOINTEL_DB": str(tmp_path / "cli.db")}
+    env = {**os.environ, "AUTOINTEL_DB": new_db("cli")}
 
     def run(*args):
         proc = subprocess.run([sys.executable, "-m", "autointel.cli", *args], capture_output=True, text=True,
@@ -259,7 +259,7 @@ def test_signatures_from_other_parameters_ask_for_a_rebuild(store, corpus):
 
     ingest([str(corpus)], store)
     assert not stories_need_rebuild(store.conn)
-    store.conn.execute("UPDATE story_signatures SET params = 'h1.k5' WHERE rowid = (SELECT min(rowid) FROM story_signatures)")
+    store.conn.execute("UPDATE story_signatures SET params = 'h1.k5' WHERE document_id = (SELECT min(document_id) FROM story_signatures)")
     assert stories_need_rebuild(store.conn)
     store.begin()
     rebuild_stories(store.conn)

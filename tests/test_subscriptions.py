@@ -131,19 +131,19 @@ def test_backoff_grows_and_is_capped():
     assert max(waits) <= 24 * 3600 * 1.2
 
 
-def test_opml_round_trip_preserves_every_subscription(tmp_path):
+def test_opml_round_trip_preserves_every_subscription(tmp_path, new_db):
     source = """<?xml version="1.0"?><opml version="2.0"><head><title>reader</title></head><body>
       <outline text="汽车"><outline text="36氪" title="36氪汽车" type="rss" xmlUrl="https://rsshub.app/36kr/motclub"/>
         <outline text="IT之家" type="rss" xmlUrl="https://www.ithome.com/rss/" every="2h"/></outline>
       <outline text="虎嗅" type="rss" xmlUrl="https://rss.huxiu.com/"/></body></opml>"""
     (tmp_path / "in.opml").write_text(source, encoding="utf-8")
-    db = tmp_path / "o.db"
+    db = new_db("o")
     assert jsonl(run("feeds", "import", str(tmp_path / "in.opml"), db=db).stdout)[0] == {"outlines": 3, "created": 3}
     exported = run("feeds", "export", db=db).stdout
     again = {(o.url, o.name, o.every) for o in read_opml(exported.encode("utf-8"))}
     assert again == {("https://rsshub.app/36kr/motclub", "36氪汽车", "30m"),
                      ("https://www.ithome.com/rss/", "IT之家", "2h"), ("https://rss.huxiu.com/", "虎嗅", "30m")}
-    db2 = tmp_path / "o2.db"
+    db2 = new_db("o2")
     (tmp_path / "out.opml").write_text(exported, encoding="utf-8")
     run("feeds", "import", str(tmp_path / "out.opml"), db=db2)
     assert run("feeds", "export", db=db2).stdout.split("<body>")[1] == exported.split("<body>")[1]
@@ -182,8 +182,8 @@ def test_watched_folder_and_growing_jsonl(store, tmp_path):
     assert any(k.endswith("dump.jsonl#L3") for k in keys) and documents(store) == 5
 
 
-def test_watch_once_from_the_cli_and_export(tmp_path, server):
-    db = tmp_path / "w.db"
+def test_watch_once_from_the_cli_and_export(tmp_path, server, new_db):
+    db = new_db("w")
     run("feeds", "add", server.base + "/changing.xml", "--name", "示例快讯", "--every", "15m", db=db)
     polls = jsonl(run("watch", "--once", "--json", "--allow-host", "127.0.0.1", db=db).stdout)
     assert [(p["outcome"], p["new"]) for p in polls] == [("ok", 2)]
@@ -198,7 +198,7 @@ def test_watch_once_from_the_cli_and_export(tmp_path, server):
     assert len(posts) == 2 and "<p>" in posts[0].read_text(encoding="utf-8")
     rss_file = tmp_path / "out.xml"
     run("export", "--format", "rss", "--entity", "BYD", "--out", str(rss_file), db=db)
-    db2 = tmp_path / "again.db"  # what we export reads back in as the same articles
+    db2 = new_db("again")  # what we export reads back in as the same articles
     summary = jsonl(run("ingest", str(rss_file), "--json", db=db2).stdout)[-1]["summary"]
     assert summary["new"] == 1 and summary["failed"] == 0
     atom = run("export", "--format", "atom", "--out", "-", db=db).stdout

@@ -262,7 +262,7 @@ ARTICLES = {
 
 
 @pytest.fixture()
-def tagged_store(tmp_path):
+def tagged_store(tmp_path, db_url):
     from autointel.link.linker import default_linker
     from autointel.pipeline import ingest
     from autointel.store import open_store
@@ -271,7 +271,7 @@ def tagged_store(tmp_path):
     folder.mkdir()
     for name, (title, date, body) in ARTICLES.items():
         (folder / name).write_text(f"---\ntitle: {title}\ndate: {date}\n---\n\n{body}\n", encoding="utf-8")
-    store = open_store(tmp_path / "t.db")
+    store = open_store(db_url)
     ingest([str(folder)], store, linker=default_linker())
     yield store
     store.close()
@@ -318,14 +318,14 @@ def test_save_topics_replaces_a_documents_topics(tagged_store):
     assert [t["topic"] for t in topic_store.topics_of(conn, doc)] == ["earnings"]
 
 
-def test_topics_command_lists_counts_retags_and_shows_evidence(tmp_path):
+def test_topics_command_lists_counts_retags_and_shows_evidence(tmp_path, new_db):
     from tests.test_cli import jsonl, run
 
     folder = tmp_path / "in"
     folder.mkdir()
     for name, (title, date, body) in ARTICLES.items():
         (folder / name).write_text(f"---\ntitle: {title}\ndate: {date}\n---\n\n{body}\n", encoding="utf-8")
-    db = tmp_path / "cli.db"
+    db = new_db("cli")
     run("ingest", str(folder), "--json", db=db)
     assert jsonl(run("topics", "--retag", "--json", db=db).stdout)[-1] == {"retagged": 3}
     listing = {r["topic"]: r for r in jsonl(run("topics", "--json", db=db).stdout)}

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date
 
 import pytest
@@ -13,11 +12,11 @@ from tests.conftest import SAMPLES
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> str:
+def db(new_db) -> str:
     from autointel.pipeline import ingest, linker_for
     from autointel.store import open_store
 
-    path = tmp_path_factory.mktemp("trends") / "samples.db"
+    path = new_db("samples")  # once per backend
     store = open_store(path)
     ingest([str(SAMPLES)], store, linker=linker_for(store))
     store.close()
@@ -26,9 +25,11 @@ def db(tmp_path_factory) -> str:
 
 @pytest.fixture
 def conn(db):
-    c = sqlite3.connect(db)
-    yield c
-    c.close()
+    from autointel.store import open_store
+
+    s = open_store(db)
+    yield s.conn
+    s.close()
 
 
 def _expected(conn, table: str, column: str, key: str, since: str, until: str) -> int:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -43,12 +42,12 @@ def _ingest(db: str, tmp_path, *articles: dict) -> None:
 
 
 @pytest.fixture(scope="module")
-def samples_db(tmp_path_factory):
-    """The bundled samples, ingested (linked, tagged, indexed) once; each test works on a copy."""
+def samples_db(new_db):
+    """The bundled samples, ingested (linked, tagged, indexed) once per backend; each test works on a copy."""
     from autointel.pipeline import ingest, linker_for
     from autointel.store import open_store
 
-    db = tmp_path_factory.mktemp("wl-base") / "samples.db"
+    db = new_db("samples")
     store = open_store(db)
     ingest([str(SAMPLES)], store, linker=linker_for(store))
     store.close()
@@ -56,11 +55,8 @@ def samples_db(tmp_path_factory):
 
 
 @pytest.fixture
-def db(samples_db, tmp_path) -> str:
-    copy = tmp_path / "wl.db"
-    shutil.copy(samples_db, copy)
-    shutil.copytree(f"{samples_db}.index", f"{copy}.index")
-    return str(copy)
+def db(samples_db, new_db) -> str:
+    return new_db.copy(samples_db, "wl")
 
 
 class Env:

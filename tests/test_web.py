@@ -21,13 +21,13 @@ source: 测试站
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> str:
+def db(tmp_path_factory, new_db) -> str:
     from autointel.pipeline import ingest, linker_for
     from autointel.store import open_store
 
     tmp = tmp_path_factory.mktemp("web")
     (tmp / "hostile.md").write_text(HOSTILE, encoding="utf-8")
-    path = str(tmp / "web.db")
+    path = new_db("web")  # once per backend
     store = open_store(path)
     ingest([str(SAMPLES), str(tmp / "hostile.md")], store, linker=linker_for(store))
     store.close()
@@ -154,7 +154,9 @@ def test_upload_ingests_safely_and_shows_progress(client, db):
     assert r.status_code == 202, r.text
     job = _wait(client, r.json()["job"])
     assert job["state"] == "done" and job["done"] == 2 and job["counts"]["new"] == 2
-    stored = sorted(p.name for p in (Path(db + ".uploads") / job["id"]).iterdir())
+    from autointel.api.ingest import upload_root
+
+    stored = sorted(p.name for p in (upload_root(db) / job["id"]).iterdir())
     assert stored == ["000-evil_name.md", "001-win.md"]  # names reduced to safe base names inside the job folder
     assert not Path(db).parent.joinpath("etc").exists()
     found = client.get("/api/search", params={"q": "蔚来 ES8 上传测试"}).json()["items"]

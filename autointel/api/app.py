@@ -7,7 +7,7 @@ are not shared across threads); the knowledge base, segmenter and search index a
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Optional
 
 from fastapi import FastAPI, Query, Request
@@ -107,7 +107,7 @@ def create_app(db_path: str, *, sync: bool = True, host: str = "127.0.0.1", toke
         where, args = [], []
         for cond, value in (("status = ?", status), ("outlet = ?", outlet),
                             ("published_utc >= ?", since.isoformat() if since else None),
-                            ("published_utc < date(?, '+1 day')", until.isoformat() if until else None)):
+                            ("published_utc < ?", (until + timedelta(days=1)).isoformat() if until else None)):
             if value is not None:
                 where.append(cond)
                 args.append(value)

@@ -38,6 +38,10 @@ def safe_name(name: str, index: int) -> str:
 
 
 def upload_root(db_path: str) -> Path:
+    if db_path.startswith(("postgresql://", "postgres://")):  # no folder beside a server's database
+        from autointel.store.postgres import local_path
+
+        return local_path(db_path, ".uploads")
     return Path(os.path.abspath(db_path) + ".uploads")
 
 

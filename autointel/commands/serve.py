@@ -45,7 +45,7 @@ def serve(
         threading.Thread(target=_poll_feeds, args=(path, hosts, stop), daemon=True, name="feeds").start()
     try:
         if workers > 1:
-            os.environ.update(AUTOINTEL_DB=os.path.abspath(path), AUTOINTEL_HOST=host,
+            os.environ.update(AUTOINTEL_DB=path if "://" in path else os.path.abspath(path), AUTOINTEL_HOST=host,
                               AUTOINTEL_TOKEN=token or "", AUTOINTEL_ALLOW_HOSTS=",".join(sorted(hosts)))
             uvicorn.run("autointel.api.app:app_from_environment", factory=True, host=host, port=port,
                         workers=workers, log_level="warning")

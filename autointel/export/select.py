@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from autointel.store.dialect import instr
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -39,7 +41,7 @@ def select_documents(conn, sel: Selection) -> Iterator[dict]:
         where.append("d.published_utc < ?")
         args.append(sel.until)
     if sel.contains:
-        where.append("(instr(d.canonical, ?) > 0 OR instr(d.title, ?) > 0)")
+        where.append(f"({instr(conn)}(d.canonical, ?) > 0 OR {instr(conn)}(d.title, ?) > 0)")
         args += [sel.contains, sel.contains]
     sql = ("SELECT d.id, d.title, d.original_title, d.url, d.outlet, d.author, d.published_at, d.canonical,"
            " d.original, d.feed, d.source_key FROM documents d WHERE " + " AND ".join(where)

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any, BinaryIO, Callable, Iterator, Optional
 
 from autointel.errors import AutointelError
+from autointel.store.dialect import is_postgres
 
 TABLES = ("documents", "mentions", "facts", "claims")
 FORMATS = ("jsonl", "csv", "parquet")
@@ -67,14 +68,25 @@ def _original_span(text_col: str, alias: str) -> str:
     return f"substr({text_col}, {alias}.orig_start + 1, {alias}.orig_end - {alias}.orig_start)"
 
 
+# A document's topics and entities as one JSON list each: SQLite's json_group_array over an ordered subquery,
+# PostgreSQL's json_agg with its own ORDER BY (and '[]', not NULL, when there is none).
+_JSON_LIST = {
+    "sqlite": "(SELECT json_group_array({col}) FROM (SELECT {col} FROM {table} WHERE document_id = d.id ORDER BY {order}))",
+    "postgresql": "(SELECT coalesce(json_agg({col} ORDER BY {order}), '[]')::text FROM {table} WHERE document_id = d.id)",
+}
+
+
+def _documents_lists(conn) -> dict[str, str]:
+    form = _JSON_LIST["postgresql" if is_postgres(conn) else "sqlite"]
+    return {"topics": form.format(col="topic", table="document_topics", order="score DESC, topic"),
+            "entities": form.format(col="entity_id", table="document_entities", order="mentions DESC, entity_id")}
+
+
 _SQL = {
     "documents": (
         "SELECT d.id AS document_id, d.title, d.original_title, d.published_at, d.published_utc, d.outlet, d.author,"
         " d.url, d.feed, d.path, d.reader, d.script, length(d.canonical) AS chars, sm.story_id,"
-        " (SELECT json_group_array(topic) FROM (SELECT topic FROM document_topics WHERE document_id = d.id"
-        "   ORDER BY score DESC, topic)) AS topics,"
-        " (SELECT json_group_array(entity_id) FROM (SELECT entity_id FROM document_entities WHERE document_id = d.id"
-        "   ORDER BY mentions DESC, entity_id)) AS entities,"
+        " {topics} AS topics, {entities} AS entities,"
         " d.canonical AS text, d.original AS original_text"
         " FROM documents d LEFT JOIN story_members sm ON sm.document_id = d.id",
         "d.id IN (SELECT document_id FROM document_entities WHERE entity_id = ?)",
@@ -120,6 +132,8 @@ def iter_rows(store, table: str, *, entity_id: str | None = None, since=None, un
     mentions of it, facts about it (their subject) and claims it takes part in."""
     check(table)
     select, entity_clause, order = _SQL[table]
+    if table == "documents":
+        select = select.format(**_documents_lists(store.conn))
     where, args = ["d.status = 'ok'"], []  # type: list[str], list[Any]
     for clause, value in ((entity_clause, entity_id), ("d.outlet = ?", outlet),
                           ("d.published_utc >= ?", _iso(since)), ("d.published_utc < ?", _iso(until))):

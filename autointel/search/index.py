@@ -74,9 +74,14 @@ def _analyzer() -> tantivy.TextAnalyzer:
 
 
 def index_path(db_path: str) -> Path | None:
-    """Where the index of a database lives: ``<db>.index/`` beside it; None for in-memory databases."""
+    """Where the index of a database lives: ``<db>.index/`` beside it; None for in-memory databases; for a
+    PostgreSQL URL, a folder of this machine (store/postgres.py: local_path)."""
     if not db_path or db_path == ":memory:":
         return None
+    if db_path.startswith(("postgresql://", "postgres://")):
+        from autointel.store.postgres import local_path
+
+        return local_path(db_path, ".index")
     return Path(f"{db_path}.index")
 
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import sqlite3
 
+from autointel.store.dialect import has_table
+
 
 def _has_table(conn: sqlite3.Connection, name: str) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+    return has_table(conn, name)
 
 
 def stories_of(conn: sqlite3.Connection, doc_ids: list[str]) -> dict[str, str]:

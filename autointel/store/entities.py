@@ -11,6 +11,8 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator, Sequence
 
+from autointel.store.dialect import is_postgres
+
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -43,7 +45,8 @@ def save_mentions(conn: sqlite3.Connection, document_id: str, mentions: Sequence
         "INSERT INTO document_entities (document_id, entity_id, mentions, in_title, first_start) VALUES (?,?,?,?,?)",
         [(document_id, eid, n, t, first) for eid, (n, t, first) in per_entity.items()],
     )
-    conn.execute("INSERT OR REPLACE INTO document_links (document_id, kb_version, linked_at) VALUES (?,?,?)",
+    conn.execute("INSERT INTO document_links (document_id, kb_version, linked_at) VALUES (?,?,?) ON CONFLICT"
+                 " (document_id) DO UPDATE SET kb_version = excluded.kb_version, linked_at = excluded.linked_at",
                  (document_id, kb_version, _now()))
 
 
@@ -91,6 +94,8 @@ _DATES = "INDEXED BY documents_id_dates"
 
 
 def _with_dates_index(conn: sqlite3.Connection, sql: str, args: Sequence[Any]) -> list[sqlite3.Row]:
+    if is_postgres(conn):  # no hints there: its planner picks the covering index by itself
+        return conn.execute(sql.format(dates=""), args).fetchall()
     try:
         return conn.execute(sql.format(dates=_DATES), args).fetchall()
     except sqlite3.OperationalError as e:  # a database migrated by an older autointel: same answer, slower
@@ -107,7 +112,7 @@ def entity_documents(conn: sqlite3.Connection, entity_id: str, limit: int | None
            "  ORDER BY k.published_utc IS NULL, k.published_utc DESC, k.id LIMIT ?) top"
            " JOIN documents d ON d.id = top.document_id"
            " ORDER BY top.published_utc IS NULL, top.published_utc DESC, top.document_id")
-    return [dict(r) for r in _with_dates_index(conn, sql, (entity_id, -1 if limit is None else limit))]
+    return [dict(r) for r in _with_dates_index(conn, sql, (entity_id, 1 << 62 if limit is None else limit))]
 
 
 def entity_span(conn: sqlite3.Connection, entity_id: str) -> tuple[str | None, str | None]:
@@ -130,7 +135,8 @@ def local_entities(conn: sqlite3.Connection) -> list[dict]:
 
 
 def add_local_entity(conn: sqlite3.Connection, data: dict) -> None:
-    conn.execute("INSERT OR REPLACE INTO kb_local (id, data, added_at) VALUES (?,?,?)",
+    conn.execute("INSERT INTO kb_local (id, data, added_at) VALUES (?,?,?) ON CONFLICT (id) DO UPDATE"
+                 " SET data = excluded.data, added_at = excluded.added_at",
                  (data["id"], json.dumps(data, ensure_ascii=False), _now()))
 
 

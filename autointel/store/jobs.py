@@ -51,5 +51,6 @@ def interrupt_unfinished(conn: sqlite3.Connection) -> int:
 
 def _job(row: sqlite3.Row) -> dict:
     job = dict(row)
+    job.pop("rowid", None)  # PostgreSQL's explicit stand-in for SQLite's rowid (migrations_pg/0009)
     job["counts"] = json.loads(job["counts"] or "{}")
     return job

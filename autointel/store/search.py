@@ -5,6 +5,8 @@ import sqlite3
 from datetime import datetime, timezone
 from typing import Iterator
 
+from autointel.store.dialect import has_table
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -19,7 +21,8 @@ def mark_all_dirty(conn: sqlite3.Connection) -> None:
 
 def mark_indexed(conn: sqlite3.Connection, document_ids: list[str]) -> None:
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    conn.executemany("INSERT OR REPLACE INTO search_sync (document_id, indexed_at) VALUES (?, ?)",
+    conn.executemany("INSERT INTO search_sync (document_id, indexed_at) VALUES (?, ?) ON CONFLICT (document_id)"
+                     " DO UPDATE SET indexed_at = excluded.indexed_at",
                      [(d, now) for d in document_ids])
 
 
@@ -57,7 +60,7 @@ def forget_rowids(conn: sqlite3.Connection, rowids: list[int]) -> None:
 
 
 def _has_table(conn: sqlite3.Connection, name: str) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+    return has_table(conn, name)
 
 
 def keywords_of(conn: sqlite3.Connection, doc_ids: list[str]) -> dict[str, tuple[list[str], list[str], list[str]]]:

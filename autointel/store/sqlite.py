@@ -9,6 +9,7 @@ import hashlib
 import json
 import re
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import resources
@@ -55,11 +56,25 @@ class SqliteStore:
         except sqlite3.Error as e:
             raise StoreError("E501", f"cannot open {self.path}: {e}")
         self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
+        self._wal()
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self._in_tx = False
         self.migrate()
+
+    def _wal(self) -> None:
+        """Switch to WAL. On a new file the switch takes an exclusive lock without waiting on the busy
+        timeout, so a second process opening the same new database at that moment gets "database is
+        locked" at once: wait and try again, as the timeout would."""
+        for attempt in range(300):
+            try:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) and "busy" not in str(e):
+                    raise StoreError("E501", f"cannot open {self.path}: {e}")
+                time.sleep(0.1)
+        raise StoreError("E501", f"cannot open {self.path}: still locked by another process after 30 s")
 
     # ---- schema -------------------------------------------------------------------------
     def migrate(self) -> None:
@@ -80,6 +95,12 @@ class SqliteStore:
             statements = _split_sql(f.read_text(encoding="utf-8"))
             self.conn.execute("BEGIN IMMEDIATE")
             try:
+                # Another process opening the same new database (a reader beside the first ingest) may have
+                # applied it while this one waited for the lock: look again, now that nobody else can write.
+                if self.conn.execute("SELECT 1 FROM schema_migrations WHERE number = ?", (number,)).fetchone():
+                    self.conn.execute("COMMIT")
+                    continue
+                version = self.conn.execute("PRAGMA user_version").fetchone()[0]
                 if not (number <= version and self._tables_exist(statements)):
                     for statement in statements:
                         self.conn.execute(statement)
@@ -131,13 +152,17 @@ class SqliteStore:
             if alias and alias["input_hash"] == ihash:
                 return SaveOutcome("unchanged", alias["document_id"])
             same = self.conn.execute(
-                "SELECT id FROM documents WHERE content_hash = ? AND +status = 'ok' AND source_key != ? LIMIT 1",
+                # status || '': an expression, so SQLite's planner keeps to the content_hash index (works on both backends)
+                "SELECT id FROM documents WHERE content_hash = ? AND status || '' = 'ok' AND source_key != ? LIMIT 1",
                 (article.content_hash, raw.source_key),
             ).fetchone()
             if same:
                 self.conn.execute(
-                    "INSERT OR REPLACE INTO document_sources (source_key, document_id, path, url, outlet, title,"
-                    " published_at, input_hash, first_seen) VALUES (?,?,?,?,?,?,?,?,?)",
+                    "INSERT INTO document_sources (source_key, document_id, path, url, outlet, title,"
+                    " published_at, input_hash, first_seen) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (source_key) DO UPDATE"
+                    " SET document_id = excluded.document_id, path = excluded.path, url = excluded.url,"
+                    " outlet = excluded.outlet, title = excluded.title, published_at = excluded.published_at,"
+                    " input_hash = excluded.input_hash, first_seen = excluded.first_seen",
                     (raw.source_key, same["id"], raw.location, raw.url, article.outlet, article.title,
                      _iso(raw.published_at), ihash, now),
                 )
@@ -252,9 +277,12 @@ def _split_sql(script: str) -> list[str]:
 
 
 def open_store(url: str | Path) -> SqliteStore:
+    """A SQLite file path (or ``sqlite:///path``), or a ``postgresql://`` URL (store/postgres.py)."""
     url = str(url)
     if url.startswith("sqlite:///"):
         url = url[len("sqlite:///"):]
     if url.startswith(("postgresql://", "postgres://")):
-        raise StoreError("E501", "the PostgreSQL backend is not available in this version; use a SQLite path")
+        from autointel.store.postgres import PostgresStore  # psycopg is imported only for a server
+
+        return PostgresStore(url)
     return SqliteStore(url)

@@ -13,6 +13,8 @@ from typing import Iterable
 
 import numpy as np
 
+from autointel.store.dialect import hint
+
 from autointel.stories.batch import ShingleSets, verify_exact
 from autointel.stories.cluster import components, representative_key, story_id
 from autointel.stories.lsh import as_sql_keys, band_keys, candidate_pairs
@@ -73,13 +75,15 @@ def assign_story(conn: sqlite3.Connection, doc_id: str, canonical: str | None, p
 
     title = conn.execute("SELECT title FROM documents WHERE id = ?", (doc_id,)).fetchone()
     tkey = title_key(title[0] if title else None, params)
-    conn.execute("INSERT OR REPLACE INTO story_signatures (document_id, params, content_hash, shingles, signature,"
-                 " published_utc, title_key) VALUES (?,?,?,?,?,?,?)",
+    conn.execute("INSERT INTO story_signatures (document_id, params, content_hash, shingles, signature,"
+                 " published_utc, title_key) VALUES (?,?,?,?,?,?,?) ON CONFLICT (document_id) DO UPDATE SET"
+                 " params = excluded.params, content_hash = excluded.content_hash, shingles = excluded.shingles,"
+                 " signature = excluded.signature, published_utc = excluded.published_utc, title_key = excluded.title_key",
                  (doc_id, params.version, chash, signed.shingles, signed.signature, published_utc, tkey))
     linked: set[str] = set()
     if signed.shingles >= params.min_shingles:
         keys = as_sql_keys(band_keys(sig[None, :], params))
-        conn.executemany("INSERT OR IGNORE INTO story_bands (key, document_id) VALUES (?, ?)",
+        conn.executemany("INSERT INTO story_bands (key, document_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                          [(k, doc_id) for k in keys])
         marks = ",".join("?" * len(keys))
         found = [r[0] for r in conn.execute(
@@ -125,7 +129,9 @@ def _forget(conn: sqlite3.Connection, doc_id: str) -> list[str]:
 
 def _save_link(conn: sqlite3.Connection, a: str, b: str, sim: Similarity, basis: str = "text") -> None:
     a, b = min(a, b), max(a, b)
-    conn.execute("INSERT OR REPLACE INTO story_links (doc_a, doc_b, jaccard, containment, basis) VALUES (?,?,?,?,?)",
+    conn.execute("INSERT INTO story_links (doc_a, doc_b, jaccard, containment, basis) VALUES (?,?,?,?,?) ON CONFLICT"
+                 " (doc_a, doc_b) DO UPDATE SET jaccard = excluded.jaccard, containment = excluded.containment,"
+                 " basis = excluded.basis",
                   (a, b, sim.jaccard, sim.containment, basis))
 
 
@@ -188,11 +194,15 @@ def _write_story(conn: sqlite3.Connection, members: list[str], params: StoryPara
                 rep_set = shingle_set(_canonical(conn, rep) or "", params.shingle, params.seed)
             sim = exact(rep_set, shingle_set(_canonical(conn, d) or "", params.shingle, params.seed))
         rows.append((d, sid, sim.jaccard, sim.containment))
-    conn.executemany("INSERT OR REPLACE INTO story_members (document_id, story_id, jaccard, containment)"
-                     " VALUES (?,?,?,?)", rows)
+    conn.executemany("INSERT INTO story_members (document_id, story_id, jaccard, containment) VALUES (?,?,?,?)"
+                     " ON CONFLICT (document_id) DO UPDATE SET story_id = excluded.story_id,"
+                     " jaccard = excluded.jaccard, containment = excluded.containment", rows)
     dates = sorted(p for p in (published.get(d) for d in members) if p)
-    conn.execute("INSERT OR REPLACE INTO stories (id, representative_id, documents, first_published,"
-                 " last_published, updated_at) VALUES (?,?,?,?,?,?)",
+    conn.execute("INSERT INTO stories (id, representative_id, documents, first_published, last_published,"
+                 " updated_at) VALUES (?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET"
+                 " representative_id = excluded.representative_id, documents = excluded.documents,"
+                 " first_published = excluded.first_published, last_published = excluded.last_published,"
+                 " updated_at = excluded.updated_at",
                  (sid, rep, len(members), dates[0] if dates else None, dates[-1] if dates else None, _now()))
     return sid
 
@@ -223,7 +233,7 @@ def rebuild_stories(conn: sqlite3.Connection, params: StoryParams = DEFAULT_PARA
           published[i], tkeys[i]) for i in range(len(ids))))
     eligible = distinct >= params.min_shingles
     sql_keys = keys.astype(np.uint64).view(np.int64)
-    conn.executemany("INSERT OR IGNORE INTO story_bands (key, document_id) VALUES (?, ?)",
+    conn.executemany("INSERT INTO story_bands (key, document_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                      ((k, ids[i]) for i in np.flatnonzero(eligible).tolist() for k in sql_keys[i].tolist()))
     links = verify_exact(texts, candidate_pairs(keys, eligible, reach=REBUILD_REACH), params, sets)
     by_pair: dict[tuple[str, str], Similarity] = {}
@@ -311,7 +321,7 @@ def story_members(conn: sqlite3.Connection, story_id: str) -> list[dict]:
 
 def list_stories(conn: sqlite3.Connection, min_size: int = 1, limit: int | None = None) -> list[dict]:
     """Stories with at least ``min_size`` members (documents + folded sources), largest first, then latest."""
-    sql = f"SELECT * FROM ({_STORY_SELECT}) WHERE size >= ? ORDER BY size DESC, last_published DESC, id"
+    sql = f"SELECT * FROM ({_STORY_SELECT}) AS listed WHERE size >= ? ORDER BY size DESC, last_published IS NULL, last_published DESC, id"
     args: list = [min_size]
     if limit is not None:
         sql += " LIMIT ?"
@@ -326,7 +336,7 @@ def recent_stories(conn: sqlite3.Connection, limit: int = 25) -> list[dict]:
     order: list[str] = []
     latest: dict[str, str] = {}
     for story_id, ingested_at in conn.execute(
-            "SELECT m.story_id, d.ingested_at FROM documents d INDEXED BY documents_ingested"
+            f"SELECT m.story_id, d.ingested_at FROM documents d {hint(conn, 'INDEXED BY documents_ingested')}"
             " JOIN story_members m ON m.document_id = d.id"
             " ORDER BY d.ingested_at DESC, d.published_utc DESC, d.id DESC"):
         if story_id not in latest:

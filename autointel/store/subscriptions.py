@@ -23,9 +23,9 @@ def add(conn: sqlite3.Connection, url: str, kind: str, name: str | None, every_s
         return row[0], False
     now = iso(now_utc())
     cur = conn.execute(
-        "INSERT INTO subscriptions (url, kind, name, every_s, added_at, next_poll) VALUES (?,?,?,?,?,?)",
+        "INSERT INTO subscriptions (url, kind, name, every_s, added_at, next_poll) VALUES (?,?,?,?,?,?) RETURNING id",
         (url, kind, name, every_s, now, now))
-    return cur.lastrowid, True
+    return cur.fetchall()[0][0], True
 
 
 def remove(conn: sqlite3.Connection, ref: str) -> int:
@@ -64,8 +64,10 @@ def watched(conn: sqlite3.Connection, sub_id: int) -> dict[str, dict]:
 
 def save_watched(conn: sqlite3.Connection, sub_id: int, path: str, size: int, mtime_ns: int, offset: int = 0,
                  lines: int = 0) -> None:
-    conn.execute("INSERT OR REPLACE INTO watched_files (subscription_id, path, size, mtime_ns, offset, lines)"
-                 " VALUES (?,?,?,?,?,?)", (sub_id, path, size, mtime_ns, offset, lines))
+    conn.execute('INSERT INTO watched_files (subscription_id, path, size, mtime_ns, "offset", lines)'
+                 " VALUES (?,?,?,?,?,?) ON CONFLICT (subscription_id, path) DO UPDATE SET size = excluded.size,"
+                 ' mtime_ns = excluded.mtime_ns, "offset" = excluded."offset", lines = excluded.lines',
+                 (sub_id, path, size, mtime_ns, offset, lines))
 
 
 def request_count(conn: sqlite3.Connection, sub_id: int | None = None) -> int:

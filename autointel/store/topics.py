@@ -36,7 +36,8 @@ def save_topics(conn: sqlite3.Connection, document_id: str, scores: Sequence[Any
         rows.append((document_id, d["topic"], float(d["score"]), json.dumps(evidence, ensure_ascii=False), version))
     conn.executemany("INSERT INTO document_topics (document_id, topic, score, evidence, version) VALUES (?,?,?,?,?)",
                      rows)
-    conn.execute("INSERT OR REPLACE INTO document_topic_runs (document_id, version, tagged_at) VALUES (?,?,?)",
+    conn.execute("INSERT INTO document_topic_runs (document_id, version, tagged_at) VALUES (?,?,?) ON CONFLICT"
+                 " (document_id) DO UPDATE SET version = excluded.version, tagged_at = excluded.tagged_at",
                  (document_id, version, _now()))
 
 

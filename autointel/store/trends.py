@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Callable, Iterable
 
 from autointel.errors import AutointelError
+from autointel.store.dialect import is_postgres
 
 INTERVALS = ("week", "month")
 DEFAULT_SPAN = {"week": 26, "month": 12}  # buckets shown when no ``since`` is given
@@ -21,6 +22,9 @@ TOP_TOPICS = 5
 # Sunday (or stays on one), six days back is that week's Monday.
 _BUCKET_SQL = {"month": "substr(d.published_utc, 1, 7)",
                "week": "date(d.published_utc, 'weekday 0', '-6 days')"}
+# PostgreSQL: the same Monday, from the stored text's UTC date.
+_BUCKET_SQL_PG = {"month": "substr(d.published_utc, 1, 7)",
+                  "week": "to_char(date_trunc('week', substr(d.published_utc, 1, 10)::timestamp), 'YYYY-MM-DD')"}
 _SOURCES = {"topic": ("document_topics", "topic"), "entity": ("document_entities", "entity_id")}
 
 
@@ -77,7 +81,8 @@ def counts_by_bucket(conn: sqlite3.Connection, kind: str, keys: Iterable[str] | 
                      since: date, until: date) -> dict[str, dict[str, int]]:
     """key -> {bucket label: documents}, for the given topic or entity ids (None: every topic or entity)."""
     table, column = _SOURCES[kind]
-    sql = (f"SELECT s.{column}, {_BUCKET_SQL[interval]} AS bucket, count(*) FROM {table} s"
+    bucket = (_BUCKET_SQL_PG if is_postgres(conn) else _BUCKET_SQL)[interval]
+    sql = (f"SELECT s.{column}, {bucket} AS bucket, count(*) FROM {table} s"
            f" JOIN documents d ON d.id = s.document_id"
            f" WHERE d.published_utc >= ? AND d.published_utc < ?")
     args: list = [since.isoformat(), (until + timedelta(days=1)).isoformat()]

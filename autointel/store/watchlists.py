@@ -37,8 +37,8 @@ def create(conn: sqlite3.Connection, name: str, *, query: str | None = None, ent
     now = _now()
     values = _values({"name": name, "query": query, "entities": entities, "topics": topics, "outlet": outlet})
     cur = conn.execute(f"INSERT INTO watchlists ({', '.join(values)}, created_at, updated_at)"
-                       f" VALUES ({', '.join('?' * len(values))}, ?, ?)", (*values.values(), now, now))
-    return get(conn, cur.lastrowid)
+                       f" VALUES ({', '.join('?' * len(values))}, ?, ?) RETURNING id", (*values.values(), now, now))
+    return get(conn, cur.fetchall()[0][0])
 
 
 def get(conn: sqlite3.Connection, watchlist_id: int) -> dict | None:
@@ -91,7 +91,8 @@ def mark_seen(conn: sqlite3.Connection, watchlist_id: int, document_ids: Iterabl
     if own:
         conn.execute("BEGIN IMMEDIATE")
     try:
-        conn.executemany("INSERT OR IGNORE INTO watchlist_seen (watchlist_id, document_id, seen_at) VALUES (?, ?, ?)",
+        conn.executemany("INSERT INTO watchlist_seen (watchlist_id, document_id, seen_at) VALUES (?, ?, ?)"
+                         " ON CONFLICT DO NOTHING",
                          [(watchlist_id, d, at) for d in document_ids])
         conn.execute("UPDATE watchlists SET last_seen_at = ? WHERE id = ?", (at, watchlist_id))
     except BaseException:

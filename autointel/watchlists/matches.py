@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from autointel.store import watchlists as watchlist_store
+from autointel.store.dialect import instr
 
 CHUNK = 900  # bound parameters per statement (SQLite's historical limit is 999)
 _ROW_COLUMNS = "rowid, id, title, outlet, url, published_at, published_utc, ingested_at"
@@ -131,8 +132,8 @@ def _phrase_filter(conn: sqlite3.Connection, rowids: set[int], phrase: str, nega
         part = ids[i:i + CHUNK]
         marks = ",".join("?" * len(part))
         keep |= {r[0] for r in conn.execute(
-            f"SELECT rowid FROM documents WHERE rowid IN ({marks}) AND instr(lower(coalesce(title, '') || char(10)"
-            f" || coalesce(canonical, '')), lower(?)) > 0", (*part, phrase))}
+            f"SELECT rowid FROM documents WHERE rowid IN ({marks}) AND {instr(conn)}(lower(coalesce(title, '') || ?"
+            f" || coalesce(canonical, '')), lower(?)) > 0", (*part, "\n", phrase))}
     return rowids - keep if negated else keep
 
 
