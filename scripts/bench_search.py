@@ -8,7 +8,9 @@
 Queries: the texts of the annotated query sets (eval/search, Simplified, Traditional and English) plus
 entity, filter and phrase queries; each is run ``--rounds`` times after one warm-up round.  Latency is the
 whole ``SearchEngine.search`` call (parse, tantivy, re-rank, story folding, snippets, facets), pinned to one
-CPU core.
+CPU core, as wall time and as the process's CPU time (user + system, which other jobs on a shared machine inflate
+far less).  The build is timed the same two ways (CPU of this process and of its segmenting workers), and
+the load average is printed beside every figure.
 """
 from __future__ import annotations
 
@@ -84,6 +86,7 @@ def main() -> int:
     ap.add_argument("--no-rebuild", action="store_true", help="measure queries on the existing index only")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--workers", type=int, default=None, help="segmenting processes for the build (default: auto)")
+    ap.add_argument("--slowest", type=int, default=0, help="also list the N slowest queries (median CPU ms)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
@@ -101,11 +104,14 @@ def main() -> int:
     chars = store.conn.execute("SELECT sum(length(canonical)) FROM documents WHERE status = 'ok'").fetchone()[0]
     report.update(documents=docs, mean_chars=round(chars / max(docs, 1)))
     if not args.no_rebuild:
-        t0 = time.perf_counter()
+        report["load_average_before_build"] = load_average()
+        t0, c0 = time.perf_counter(), cpu_seconds()
         n = update_index(store, rebuild=True, workers=args.workers)
-        secs = time.perf_counter() - t0
-        report.update(workers=args.workers or "auto", index_build_seconds=round(secs, 1), index_build_docs_per_s=round(n / secs),
-                      index_build_chars_per_s=round(chars / secs))
+        secs, cpu = time.perf_counter() - t0, cpu_seconds() - c0
+        report.update(workers=args.workers or "auto", index_build_seconds=round(secs, 1),
+                      index_build_docs_per_s=round(n / secs), index_build_chars_per_s=round(chars / secs),
+                      index_build_cpu_seconds=round(cpu, 1),
+                      index_build_docs_per_cpu_s=round(n / cpu), load_average_after_build=load_average())
     report["index_bytes"] = du(index_path(args.db))
     report["rss_after_build_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
@@ -114,22 +120,43 @@ def main() -> int:
     qs = queries()
     for q in qs:  # warm-up: caches, page cache, lazily built tables
         engine.search(q)
-    times = []
+    times, cpu_times, per_query = [], [], {q: [] for q in qs}
+    report["load_average_before_queries"] = load_average()
     for _ in range(args.rounds):
         for q in qs:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             engine.search(q)
+            c = (time.process_time() - c0) * 1000
             times.append((time.perf_counter() - t0) * 1000)
+            cpu_times.append(c)
+            per_query[q].append(c)
     times.sort()
+    cpu_times.sort()
     report.update(queries=len(qs), runs=len(times), latency_ms_p50=round(statistics.median(times), 2),
                   latency_ms_p95=round(times[int(len(times) * 0.95) - 1], 2), latency_ms_max=round(times[-1], 2),
+                  cpu_ms_p50=round(statistics.median(cpu_times), 2),
+                  cpu_ms_p95=round(cpu_times[int(len(cpu_times) * 0.95) - 1], 2), cpu_ms_max=round(cpu_times[-1], 2),
+                  load_average_after_queries=load_average(),
                   peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+    if args.slowest:
+        worst = sorted(per_query.items(), key=lambda kv: -statistics.median(kv[1]))[:args.slowest]
+        report["slowest_cpu_ms"] = {q: round(statistics.median(v), 1) for q, v in worst}
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     else:
         for k, v in report.items():
             print(f"{k:>26}: {v}")
     return 0
+
+
+def cpu_seconds() -> float:
+    """User + system CPU of this process and of its finished children (the segmenting workers)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def machine() -> str:

@@ -22,7 +22,7 @@ from autointel.search.query import Filters, Group, QueryParser, QueryPlan
 from autointel.search.snippet import make_snippet, max_groups_in_window, term_matcher
 from autointel.store import search as search_store
 
-TITLE_BOOST = 3.0
+TITLE_BOOST = 2.75  # on the title field; its words are in the body field too (3.0 before they were)
 ENTITY_BOOST = 1.5
 RECENCY_WEIGHT = 0.15  # at most +15% for the newest documents
 RECENCY_HALF_LIFE_DAYS = 365.0
@@ -31,6 +31,7 @@ RERANK = 30  # the best of them re-scored for proximity
 PROXIMITY_WINDOW = 30  # characters: "the words are said together"
 PROXIMITY_WEIGHT = 3.0  # all words within one window doubles the score
 FACET_SIZE = 10
+FACET_FIELDS = ("outlet", "entities", "topics", "month")
 _EPOCH = date(1970, 1, 1)
 # A precise figure in a query (352.1万辆, 160038) is what the analyst remembers of the article; a year is not.
 _FIGURE = re.compile(r"^(?!(?:19|20)\d\d年?$)\d[\d.,]*\d\D{0,3}$")
@@ -126,18 +127,41 @@ class SearchEngine:
             self.schema, field_name, t, index_option="freq")) for t in tokens])
 
     def group_query(self, g: Group) -> tantivy.Query:
+        """What a document must contain to match the group: one of its alternatives in the body field (which
+        also holds the title) or, for a group that is only an entity, a mention of it."""
         body = [self._terms("body", alt) for alt in g.alternatives]
-        title = [self._terms("title", alt) for alt in g.alternatives]
-        parts: list[tuple] = []
         if body:
-            parts.append((tantivy.Occur.Should, tantivy.Query.disjunction_max_query(body, 0.1)))
-            parts.append((tantivy.Occur.Should, tantivy.Query.boost_query(
-                tantivy.Query.disjunction_max_query(title, 0.1), TITLE_BOOST)))
-        for eid in g.entity_ids:
-            parts.append((tantivy.Occur.Should, tantivy.Query.boost_query(
-                tantivy.Query.term_query(self.schema, "entity_mentions", eid, index_option="freq"), ENTITY_BOOST)))
-        query = tantivy.Query.boolean_query(parts)
+            query = body[0] if len(body) == 1 else tantivy.Query.disjunction_max_query(body, 0.1)
+        else:
+            query = self._entity_query(g)
         return tantivy.Query.boost_query(query, FIGURE_BOOST) if _FIGURE.match(g.label) else query
+
+    def group_boosts(self, g: Group) -> list[tantivy.Query]:
+        """Optional clauses that only score documents already matched (they are not unions the big body
+        postings would have to be merged into): the word in the title, the entity among the linked mentions."""
+        out = []
+        if g.alternatives:
+            title = [self._terms("title", alt) for alt in g.alternatives]
+            out.append(tantivy.Query.boost_query(title[0] if len(title) == 1 else
+                                                 tantivy.Query.disjunction_max_query(title, 0.1), TITLE_BOOST))
+            if g.entity_ids:
+                out.append(self._entity_query(g))
+        if _FIGURE.match(g.label):
+            out = [tantivy.Query.boost_query(q, FIGURE_BOOST) for q in out]
+        return out
+
+    def _entity_query(self, g: Group) -> tantivy.Query:
+        terms = [tantivy.Query.boost_query(tantivy.Query.term_query(
+            self.schema, "entity_mentions", eid, index_option="freq"), ENTITY_BOOST) for eid in g.entity_ids]
+        if len(terms) == 1:
+            return terms[0]
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in terms])
+
+    def _negative_query(self, g: Group) -> tantivy.Query:
+        if g.alternatives and g.entity_ids:
+            return tantivy.Query.boolean_query([(tantivy.Occur.Should, self.group_query(g)),
+                                                (tantivy.Occur.Should, self._entity_query(g))])
+        return self.group_query(g)
 
     def filter_clauses(self, f: Filters) -> list[tuple]:
         out = []
@@ -152,7 +176,8 @@ class SearchEngine:
                 self.schema, "day", tantivy.FieldType.Integer, lo, hi)))
         return out
 
-    def build(self, plan: QueryPlan, min_match: int | None) -> tantivy.Query:
+    def build(self, plan: QueryPlan, min_match: int | None, *, scored: bool = True) -> tantivy.Query:
+        """``scored=False``: only what decides matching (for counts and facets)."""
         clauses: list[tuple] = []
         positive = plan.positive
         required = [g for g in positive if g.required or g.phrase]
@@ -166,10 +191,12 @@ class SearchEngine:
                 clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(
                     [(tantivy.Occur.Should, self.group_query(g)) for g in optional], max(1, min_match))))
         for g in plan.negative:
-            clauses.append((tantivy.Occur.MustNot, self.group_query(g)))
+            clauses.append((tantivy.Occur.MustNot, self._negative_query(g)))
         clauses += self.filter_clauses(plan.filters)
         if not positive:
             clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+        if scored:
+            clauses += [(tantivy.Occur.Should, q) for g in positive for q in self.group_boosts(g)]
         return tantivy.Query.boolean_query(clauses)
 
     # ---- running ------------------------------------------------------------------------
@@ -182,11 +209,8 @@ class SearchEngine:
         tiers = [None] + ([n_opt - 1] if n_opt >= 3 else []) + ([1] if n_opt >= 2 else [])
         scored: dict[int, tuple[float, int]] = {}
         total = 0
-        strict_query = None
         for tier, min_match in enumerate(tiers, 1):
             query = self.build(plan, min_match)
-            if strict_query is None:
-                strict_query = query
             result = searcher.search(query, CANDIDATES, count=tier == 1)
             if tier == 1:
                 total = result.count or 0
@@ -212,7 +236,10 @@ class SearchEngine:
             self._attach_duplicates(hits)
         if snippets:
             self._snippets(plan, hits, texts)
-        facet_counts = self._facets(searcher, strict_query) if facets and strict_query is not None else {}
+        facet_counts = {}
+        if facets:  # an aggregation walks the whole query again: not when nothing matched every word
+            facet_counts = (self._facets(searcher, self.build(plan, None, scored=False)) if total
+                            else {name: [] for name in FACET_FIELDS})
         return SearchResults(text, total, hits, facet_counts, plan, (time.perf_counter() - t0) * 1000)
 
     def _recency(self, day: int | None) -> float:
@@ -308,8 +335,7 @@ class SearchEngine:
             h.snippet, h.highlights, h.snippet_span = snip.text, snip.highlights, snip.span
 
     def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, list[tuple[str, int]]]:
-        aggs = {name: {"terms": {"field": name, "size": FACET_SIZE}}
-                for name in ("outlet", "entities", "topics", "month")}
+        aggs = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in FACET_FIELDS}
         try:
             raw = searcher.aggregate(query, aggs)
         except ValueError:

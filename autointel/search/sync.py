@@ -5,8 +5,10 @@ change loses its ``search_sync`` row in the same SQLite transaction; ``sync_inde
 without a row, commits the index, and only then writes the rows.  A crash in between re-indexes a batch
 (delete-by-rowid + add, so never twice), and never leaves an entry the database does not know about.
 
-Segmentation is the cost (jieba, ~4-6M chars/s on one core); large syncs (a rebuild, a bulk ingest)
-segment in worker processes while this one reads the database and feeds tantivy.
+Segmentation (jieba) and tantivy's indexing threads share the cost about evenly.  A sync into an empty
+index (a rebuild, a first sync) adds documents without deleting an older version first.  On machines with
+cores to spare beyond the 2 that this process and tantivy's writer use, large syncs segment in worker
+processes while this one reads the database and feeds tantivy (auto_workers).
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from autointel.search.index import IndexDoc, SearchIndex, index_path
 from autointel.search.segment import Segmenter
 from autointel.store import search as search_store
 
-BATCH = 5000  # documents per index commit
+BATCH = 20_000  # documents per index commit: each commit ends 2 segments that merges then rewrite
 PARALLEL_FROM = 5_000  # pending documents from which worker processes pay for themselves
 CHUNK = 200  # documents per task sent to a worker
 
@@ -31,7 +33,7 @@ def open_index(store) -> SearchIndex:
 
 def _segment(rows: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
     seg = _worker_segmenter
-    return [(rowid, seg.index_text(title), seg.index_text(body)) for rowid, title, body in rows]
+    return [(rowid, *seg.document_texts(title, body)) for rowid, title, body in rows]
 
 
 def _init_worker(segmenter: Segmenter) -> None:
@@ -44,11 +46,25 @@ def _chunks(rows: list, size: int) -> Iterator[list]:
         yield rows[i:i + size]
 
 
+def auto_workers(pending: int) -> int:
+    """Segmenting processes for a sync of ``pending`` documents.  This process (SQLite, tantivy documents) and
+    tantivy's 2 writer threads need about two cores of their own; on the 2-core machine of docs/benchmarks.md
+    two workers made the bulk rebuild 2.6x slower (397 against 1,027 documents/s, 18.6 against 12.7 CPU
+    seconds), so workers only come with the cores beyond those."""
+    if pending < PARALLEL_FROM:
+        return 1
+    spare = (os.cpu_count() or 1) - 2
+    return min(spare, 4) if spare >= 2 else 1
+
+
 def sync_index(store, index: SearchIndex, segmenter: Segmenter, *, batch: int = BATCH,
-               workers: int | None = None, on_progress: Callable[[int], None] | None = None) -> int:
-    """Index every document the index does not hold in its current form; returns how many."""
+               workers: int | None = None, on_progress: Callable[[int], None] | None = None,
+               fresh: bool = False) -> int:
+    """Index every document the index does not hold in its current form; returns how many.  ``fresh``: the
+    index was emptied, so documents are added without first deleting an older version."""
     store.commit()
     conn = store.conn
+    fresh = fresh or index.created  # an empty index: nothing to replace
     if index.created:
         store.begin()
         search_store.mark_all_dirty(conn)
@@ -59,7 +75,7 @@ def sync_index(store, index: SearchIndex, segmenter: Segmenter, *, batch: int = 
         index.delete(rowid)
     pending = search_store.pending_rowids(conn)
     if workers is None:
-        workers = min(os.cpu_count() or 1, 4) if len(pending) >= PARALLEL_FROM else 1
+        workers = auto_workers(len(pending))
     pool = None
     if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
         # fork: the workers inherit the segmenter (its dictionary) instead of rebuilding it
@@ -79,7 +95,7 @@ def sync_index(store, index: SearchIndex, segmenter: Segmenter, *, batch: int = 
                     r = by_rowid[rowid]
                     entities, topics, metrics = keywords.get(r["id"], ([], [], []))
                     index.add(IndexDoc(rowid, title_tokens, body_tokens, search_store.day_number(r["published_utc"]),
-                                       r["outlet"], entities, topics, metrics))
+                                       r["outlet"], entities, topics, metrics), replace=not fresh)
             index.commit()
             store.begin()
             search_store.mark_indexed(conn, [r["id"] for r in rows])
@@ -109,4 +125,4 @@ def rebuild_index(store, index: SearchIndex, segmenter: Segmenter, **kw) -> int:
     store.commit()
     index.clear()
     index.commit()
-    return sync_index(store, index, segmenter, **kw)
+    return sync_index(store, index, segmenter, fresh=True, **kw)
