@@ -81,8 +81,11 @@ def create_app(db_path: str, *, sync: bool = True, host: str = "127.0.0.1", toke
         return {"ok": True, "documents": s.conn.execute("SELECT count(*) FROM documents WHERE status = 'ok'").fetchone()[0],
                 "schema_version": s.schema_version}
 
+    # search and entity profiles are short CPU-bound reads (a few ms): run on the event loop, not in the thread
+    # pool. A pool thread per request only added hand-offs and GIL contention among 10-20 threads (docs/benchmarks.md,
+    # HTTP API), and a process serves one of them at a time either way; `serve --workers N` gives parallelism.
     @app.get("/api/search")
-    def search(q: str = Query(..., description='query in any script or English; "phrase", OR, -word, entity:X'),
+    async def search(q: str = Query(..., description='query in any script or English; "phrase", OR, -word, entity:X'),
                limit: int = 10, offset: int = 0, since: Optional[date] = None, until: Optional[date] = None,
                entity: list[str] = Query([]), topic: list[str] = Query([]), outlet: list[str] = Query([]),
                metric: list[str] = Query([]), fold: bool = True) -> dict:
@@ -144,7 +147,7 @@ def create_app(db_path: str, *, sync: bool = True, host: str = "127.0.0.1", toke
         return page(rows[offset:offset + limit], len(rows), limit, offset)
 
     @app.get("/api/entities/{name}")
-    def entity(name: str, docs: int = 10) -> dict:
+    async def entity(name: str, docs: int = 10) -> dict:
         from autointel.commands.entities import entity_profile
 
         return entity_profile(store(), kb(), entity_id(name), docs)
