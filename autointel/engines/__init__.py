@@ -59,7 +59,7 @@ def open_engine(name: str, workers: int, address: str | None = None):
             return SparkEngine(workers, address)
     except ImportError as e:
         raise EngineError("E131", f"engine {name!r} is not installed ({e.name or e}): pip install "
-                                  + ("'ray[data]'" if name == "ray" else "pyspark"))
+                                  + ("'ray>=2.40'" if name == "ray" else "pyspark"))
     raise EngineError("E131", f"unknown engine {name!r} (choose from {', '.join(ENGINES)})")
 
 
