@@ -27,6 +27,9 @@ def app_from_environment() -> FastAPI:
     """The factory `autointel serve --workers N` hands to uvicorn: each worker process builds its own app."""
     import os
 
+    from autointel.api.fair_accept import accept_one_at_a_time
+
+    accept_one_at_a_time()  # uvicorn calls this factory on the worker's running loop, before it listens
     hosts = frozenset(h for h in os.environ.get("AUTOINTEL_ALLOW_HOSTS", "").split(",") if h)
     return create_app(os.environ["AUTOINTEL_DB"], sync=False, host=os.environ.get("AUTOINTEL_HOST", "127.0.0.1"),
                       token=os.environ.get("AUTOINTEL_TOKEN") or None, allow_hosts=hosts)
