@@ -38,34 +38,19 @@ def test_every_sqlite_migration_has_a_postgresql_twin():
     assert _numbers("autointel.store.migrations") == _numbers("autointel.store.migrations_pg")
 
 
-def _sqlite_schema(path) -> dict[str, set[str]]:
+def _schema(db) -> dict[str, set[str]]:
     from autointel.store import open_store
+    from autointel.store.dialect import table_columns
 
-    store = open_store(path)
+    store = open_store(db)
     try:
-        names = [r[0] for r in store.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-        return {n: {r[1] for r in store.conn.execute(f'PRAGMA table_info("{n}")')} for n in names}
-    finally:
-        store.close()
-
-
-def _pg_schema(url) -> dict[str, set[str]]:
-    from autointel.store import open_store
-
-    store = open_store(url)
-    try:
-        out: dict[str, set[str]] = {}
-        for table, column in store.conn.execute(
-                "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'"):
-            out.setdefault(table, set()).add(column)
-        return out
+        return table_columns(store.conn)
     finally:
         store.close()
 
 
 def test_postgresql_migrations_create_the_tables_and_columns_of_sqlite(tmp_path, pg_db):
-    sqlite, pg = _sqlite_schema(tmp_path / "fresh.db"), _pg_schema(pg_db)
+    sqlite, pg = _schema(tmp_path / "fresh.db"), _schema(pg_db)
     assert len(sqlite) >= 20
     assert set(pg) == set(sqlite), {"only in PostgreSQL": set(pg) - set(sqlite), "only in SQLite": set(sqlite) - set(pg)}
     for table, columns in sqlite.items():

@@ -31,12 +31,11 @@ def _documented(doc=DOC) -> dict[str, set[str]]:
 
 def _migrated(path) -> dict[str, set[str]]:
     from autointel.store import open_store
+    from autointel.store.dialect import table_columns
 
     store = open_store(path)
     try:
-        names = [r[0] for r in store.conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-        return {n: {r[1] for r in store.conn.execute(f'PRAGMA table_info("{n}")')} for n in names}
+        return table_columns(store.conn)
     finally:
         store.close()
 

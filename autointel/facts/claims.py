@@ -276,19 +276,27 @@ def same_claim(kb, a_type: str, a: Sequence[str], b_type: str, b: Sequence[str],
 SAME_EVENT_OVERLAP = 0.2
 
 
+class _KbMemo:
+    """Answers that depend only on the knowledge base and the arguments, kept per knowledge-base version
+    (its content digest, so a curator's addition starts afresh); emptied when it grows past ``limit``.
+    Claim matching asks the same questions again for every stored claim of the same parties."""
+
+    def __init__(self, compute, limit: int):
+        self.compute, self.limit, self.answers = compute, limit, {}
+
+    def __call__(self, kb, *args):
+        key = (getattr(kb, "version", id(kb)), *args)
+        found = self.answers.get(key)
+        if found is None:
+            if len(self.answers) > self.limit:
+                self.answers.clear()
+            found = self.answers[key] = self.compute(kb, *args)
+        return found
+
+
 def _known_words(kb, ctype: str, ids: set[str]) -> re.Pattern:
-    # One pattern per (type, parties): compiling it is most of a comparison's cost, and the same parties
-    # are compared again for every claim of theirs.
-    key = (getattr(kb, "version", id(kb)), ctype, frozenset(ids))
-    pattern = _KNOWN_WORDS.get(key)
-    if pattern is None:
-        if len(_KNOWN_WORDS) > 4096:
-            _KNOWN_WORDS.clear()
-        pattern = _KNOWN_WORDS[key] = _compile_known_words(kb, ctype, ids)
-    return pattern
-
-
-_KNOWN_WORDS: dict[tuple, re.Pattern] = {}
+    # one pattern per (type, parties): compiling it is most of a comparison's cost
+    return _known_words_memo(kb, ctype, frozenset(ids))
 
 
 def _compile_known_words(kb, ctype: str, ids: set[str]) -> re.Pattern:
@@ -296,6 +304,9 @@ def _compile_known_words(kb, ctype: str, ids: set[str]) -> re.Pattern:
              if w}
     words |= {t for t, types in rules().trigger_types.items() if any(x == ctype for x, _ in types)}
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) or "(?!)")
+
+
+_known_words_memo = _KbMemo(_compile_known_words, 4096)
 _NOT_WORD = re.compile(r"[\s\d，,。；;：:、！？!?（）()“”\"'「」《》【】\-—·.%]+")
 
 
@@ -320,18 +331,14 @@ def _triggers_of(ctype: str, text: str) -> frozenset[str]:
 
 
 def _related(kb, x: str, y: str) -> bool:
-    if x == y:
-        return True
-    key = (getattr(kb, "version", id(kb)), x, y)  # asked again for every stored claim of the same parties
-    found = _RELATED.get(key)
-    if found is None:
-        if len(_RELATED) > 200_000:
-            _RELATED.clear()
-        found = _RELATED[key] = y in kb.family(x) or bool(_roots(kb, x) & _roots(kb, y))
-    return found
+    return x == y or _related_memo(kb, x, y)
 
 
-_RELATED: dict[tuple, bool] = {}
+def _compute_related(kb, x: str, y: str) -> bool:
+    return y in kb.family(x) or bool(_roots(kb, x) & _roots(kb, y))
+
+
+_related_memo = _KbMemo(_compute_related, 200_000)
 
 
 def _roots(kb, eid: str, depth: int = 4) -> frozenset[str]:

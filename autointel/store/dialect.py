@@ -28,3 +28,16 @@ def hint(conn: Any, sqlite_hint: str) -> str:
 def instr(conn: Any) -> str:
     """The name of "position of a substring, 0 when absent": SQLite's instr(a, b), PostgreSQL's strpos(a, b)."""
     return "strpos" if is_postgres(conn) else "instr"
+
+
+def table_columns(conn: Any) -> dict[str, set[str]]:
+    """Every table of the database with its column names (the schema tests compare backends and docs with it)."""
+    if is_postgres(conn):
+        rows = conn.execute("SELECT table_name, column_name FROM information_schema.columns"
+                            " WHERE table_schema = current_schema()")
+        out: dict[str, set[str]] = {}
+        for table, column in rows:
+            out.setdefault(table, set()).add(column)
+        return out
+    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    return {n: {r[1] for r in conn.execute(f'PRAGMA table_info("{n}")')} for n in names}

@@ -6,7 +6,6 @@ over the same documents, in any order, gives the same ids and never duplicates r
 """
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from datetime import datetime, timezone
 from typing import Iterable
@@ -18,10 +17,10 @@ from autointel.store.dialect import hint
 from autointel.stories.batch import ShingleSets, verify_exact
 from autointel.stories.cluster import components, representative_key, story_id
 from autointel.stories.lsh import as_sql_keys, band_keys, candidate_pairs
-from autointel.stories.minhash import signatures, signatures_from_shingles
+from autointel.stories.minhash import signatures
 from autointel.stories.params import DEFAULT_PARAMS, StoryParams
 from autointel.stories.shingles import distinct_sorted, shingle_hashes, shingle_set
-from autointel.stories.signed import Signed, sign
+from autointel.stories.signed import Signed, content_hash, sign
 from autointel.stories.similarity import Similarity, exact, is_near_duplicate
 from autointel.stories.titles import same_title_story, title_key
 
@@ -30,10 +29,6 @@ REBUILD_REACH = 64  # rebuild pairs every member of a bucket up to this size (th
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _content_hash(canonical: str) -> str:
-    return hashlib.sha1(canonical.encode("utf-8")).hexdigest()
 
 
 def _canonical(conn: sqlite3.Connection, doc_id: str) -> str | None:
@@ -54,7 +49,7 @@ def assign_story(conn: sqlite3.Connection, doc_id: str, canonical: str | None, p
     canonical = canonical or ""
     if signed is not None and signed.params != params.version:
         signed = None
-    chash = signed.content_hash if signed is not None else _content_hash(canonical)
+    chash = signed.content_hash if signed is not None else content_hash(canonical)
     current = conn.execute(
         "SELECT s.params, s.content_hash, s.published_utc, m.story_id FROM story_signatures s"
         " JOIN story_members m ON m.document_id = s.document_id WHERE s.document_id = ?", (doc_id,)).fetchone()
@@ -229,7 +224,7 @@ def rebuild_stories(conn: sqlite3.Connection, params: StoryParams = DEFAULT_PARA
     conn.executemany(
         "INSERT INTO story_signatures (document_id, params, content_hash, shingles, signature, published_utc,"
         " title_key) VALUES (?,?,?,?,?,?,?)",
-        ((ids[i], params.version, _content_hash(texts[i]), int(distinct[i]), sig[i].astype("<u4").tobytes(),
+        ((ids[i], params.version, content_hash(texts[i]), int(distinct[i]), sig[i].astype("<u4").tobytes(),
           published[i], tkeys[i]) for i in range(len(ids))))
     eligible = distinct >= params.min_shingles
     sql_keys = keys.astype(np.uint64).view(np.int64)
