@@ -356,11 +356,11 @@ def test_counted_things_are_counts(linker):
     assert (a.subject, a.metric, a.value, a.qualifier, b.value) == ("英伟达", "count", 650, "over", 250)
 
 
-@pytest.mark.parametrize("which, documents", [("heldout", 6), ("heldout2", 8), ("dev", 8)])
+@pytest.mark.parametrize("which, documents", [("heldout", 6), ("heldout3", 8), ("heldout2", 8), ("dev", 8)])
 def test_held_out_set_floors(which, documents):
-    """The held-out articles (eval/facts/heldout_facts.yaml, heldout2_facts.yaml) are never tuned on; their
-    floors catch rules that only fit the tuning sets. The development set (dev_facts.yaml) is tuned on,
-    with the main set, and checked the same way."""
+    """The held-out articles (eval/facts/heldout_facts.yaml, heldout3_facts.yaml) are never tuned on; their
+    floors catch rules that only fit the tuning sets. The development sets (dev_facts.yaml, heldout2_facts.yaml)
+    are tuned on, with the main set, and checked the same way."""
     import json
     from pathlib import Path
 
@@ -559,3 +559,104 @@ def test_a_plant_that_is_built_is_a_plant_claim(linker):
     text = "台积电表示，公司正考虑在日本建设第二家工厂，准备在2025年量产2nm芯片。"
     mentions, _ = linker.link_article(text)
     assert "plant" in [c.type for c in extract_claims(text, mentions, linker.kb)]
+
+
+def test_this_quarter_of_a_report_and_years_of_compared_periods(linker):
+    # 本季度 after a quarterly report is the report's quarter, not the quarter of the publication date
+    got = [brief(f) for f in facts_of(linker, "比亚迪发布2024年第三季度财报。本季度，公司营收达到2011亿元，同比增长24%。",
+                                      date(2024, 11, 5))]
+    assert [g[5] for g in got] == ["2024-Q3", "2024-Q3"]
+    # a figure compared with a period written with its year is of the same period a year later
+    [f] = facts_of(linker, "相比 2023 年第二季度，小米集团营收增长 215 亿元。", date(2024, 8, 24))
+    assert (f.period, f.value, f.basis) == ("2024-Q2", 2.15e10, "change")
+    # "上年同期的" figure is of the basis period; "2023 年同期" the span named before, in 2023
+    got = [(f.value, f.period) for f in facts_of(linker, "比亚迪第三季度营收为 2011 亿元，低于上年同期的 2500 亿元。",
+                                                  date(2022, 10, 29))]
+    assert got == [(2.011e11, "2022-Q3"), (2.5e11, "2021-Q3")]
+    got = [(f.value, f.period) for f in facts_of(linker, "比亚迪前三季度营收 5000 亿元，而 2023 年同期营收为 4200 亿元。",
+                                                  date(2024, 11, 5))]
+    assert got == [(5e11, "2024-01..2024-09"), (4.2e11, "2023-01..2023-09")]
+    # 第二财季 is a quarter; after 财年 it is a fiscal quarter and no calendar period
+    assert facts_of(linker, "微软第二财季营收为 527 亿美元。", date(2023, 1, 26))[0].period == "2022-Q2"
+    assert facts_of(linker, "微软2023财年第二财季营收为 527 亿美元。", date(2023, 1, 26))[0].period is None
+
+
+def test_restated_amounts_and_components_and_versions(linker):
+    # the amount in another currency in brackets restates the one before; a chip's figure is its maker's
+    [f] = facts_of(linker, "英伟达 RTX 4090 显卡在德国的售价为1899欧元（约合14800元人民币）。", date(2024, 3, 1))
+    assert (f.subject, f.metric, f.value, f.unit) == ("英伟达", "price", 1899, "EUR")
+    # a car named before the chip it carries keeps the price; "AMD 版" is a version, not AMD's price
+    [f] = facts_of(linker, "小鹏 MONA M03 搭载高通 8155 芯片，起售价为11.98万元。", date(2024, 9, 1))
+    assert (f.subject, f.value) == ("小鹏MONA M03", 119800)
+    got = [(f.subject, f.value) for f in facts_of(linker, "特斯拉 Model Y 后驱 AMD 版的售价下调2000美元至42990美元。",
+                                                   date(2024, 3, 1))]
+    assert got == [("特斯拉Model Y", 2000), ("特斯拉Model Y", 42990)]
+
+
+def test_the_investor_owns_the_stake_and_the_raiser_its_round(linker):
+    def who(text, published=date(2024, 8, 22)):
+        return [(f.subject, f.value, f.unit) for f in facts_of(linker, text, published)]
+
+    assert who("阿维塔将投资引望，占股10%。") == [("阿维塔", 10, "percent")]
+    assert who("沃尔玛出售所持京东股权，募资 37 亿美元。") == [("沃尔玛", 3.7e9, "USD")]
+    assert who("滴滴自动驾驶获得来自软银、广汽集团等机构的投资，累计融资金额超过11亿美元。") == [("滴滴自动驾驶", 1.1e9, "USD")]
+    assert who("腾讯持有育碧9.2%的投票权。") == [("腾讯", 9.2, "percent")]
+    assert who("该公司由蔚来 100% 控股，注册资本为 20 亿元人民币。") == [("蔚来", 100, "percent"), ("蔚来", 2e9, "CNY")]
+    assert who("沃尔玛正以每股 25 美元的价格出售 1.4 亿股京东股票。") == []  # a deal's terms
+    assert who("沃尔玛出售京东股权，以期募资 37 亿美元。") == []  # a purpose: a plan
+
+
+def test_stock_moves_fees_marks_and_rates_per_mile(linker):
+    [f] = facts_of(linker, "特斯拉股价在夜盘交易中一度跌超 4%。", date(2024, 10, 12))
+    assert (f.subject, f.metric, f.value, f.direction) == ("特斯拉", "stock_price", 4, "down")
+    assert facts_of(linker, "Meta 股票大跌约 24%，失守 100 美元整数关口。", date(2022, 10, 29)) == []
+    got = [(f.metric, f.value) for f in facts_of(linker, "SpaceX 向用户收取 599 美元的硬件费用和每月 110 美元的服务费。",
+                                                  date(2023, 3, 17))]
+    assert got == [("price", 599), ("price", 110)]  # what customers are charged is a price, not a cost
+    assert facts_of(linker, "Uber 的运营成本约 0.4 美元/英里。", date(2024, 10, 12)) == []
+    # a company's cueless change goes on with the share-price measure of the paragraph before
+    got = [(f.subject, f.metric, f.value) for f in facts_of(
+        linker, "2024 年小米集团股价上涨 121%。\n相比之下，2024 年，阿里巴巴上涨 11%、网易上涨 1%。", date(2025, 2, 8))]
+    assert got[1:] == [("阿里巴巴", "stock_price", 11), ("网易", "stock_price", 1)]
+    # the index it beat is no figure of the company
+    got = [f.value for f in facts_of(linker, "2024 年，小米集团股价涨幅达 121%，远超同期恒生科技指数的 18.7%。", date(2025, 2, 8))]
+    assert got == [121]
+
+
+def test_ordinals_durations_plans_and_hypotheses_written_with_spaces(linker):
+    assert facts_of(linker, "小米集团宣布，小米 SU7 的第 10000 辆整车正式下线。", date(2024, 4, 29)) == []
+    [f] = facts_of(linker, "问界M9上市 2 个月就突破了 5 万订单。", date(2024, 3, 7))
+    assert f.period is None
+    assert facts_of(linker, "苹果将推出售价约 3000 美元的头显。", date(2023, 1, 26)) == []
+    assert facts_of(linker, "亚马逊表示终端制造成本将低于 400 美元。", date(2023, 3, 17)) == []
+    assert facts_of(linker, "蔚来表示，如果完全自己制造，制造成本会下降 10%。", date(2024, 3, 7)) == []
+
+
+def test_periods_of_levels_spans_and_points_in_time(linker):
+    def one(text, published):
+        [f] = facts_of(linker, text, published)
+        return f.period
+
+    assert one("从 10 月到 2025 年 1 月，小米集团连续四个月交付量超过 2 万辆。", date(2025, 2, 8)) == "2024-10..2025-01"
+    assert one("这款车于 2021 年首次亮相，蔚来为它组建了 400 人的团队。", date(2023, 1, 26)) is None
+    assert one("目前，蔚来有 500 家门店，今年不再扩张。", date(2024, 3, 7)) is None
+    assert one("截止 2024 年第二季度，小米集团的零售店超过 1.2 万家。", date(2024, 8, 24)) == "..2024-06-30"
+    assert one("到 2023 年底，中国新能源汽车的渗透率已接近 40%。", date(2025, 2, 8)) == "..2023-12-31"
+    assert one("7 月小米 SU7 累计销量为 13120 台。", date(2024, 8, 24)) == "2024-07"
+
+
+def test_subjects_of_comparisons_lists_and_anaphora(linker):
+    got = [(f.subject, f.metric, f.value, f.period) for f in facts_of(
+        linker, "2023 年，蔚来交付 16 万台，落后于理想汽车（37.6 万台）。", date(2024, 3, 7))]
+    assert got[1] == ("理想汽车", "deliveries", 376000, "2023")  # in brackets: the compared measure
+    [f] = facts_of(linker, "小米 SU7 的销量超过了特斯拉 Model 3。后者去年累计售出 14.7 万台。", date(2024, 8, 24))
+    assert (f.subject, f.period) == ("特斯拉Model 3", "2023")
+    [f] = facts_of(linker, "歌尔股份是索尼、Meta 等品牌的供应商，占据全球 VR 出货 80% 的市场份额。", date(2022, 10, 29))
+    assert (f.subject, f.metric) == ("歌尔股份", "market_share")
+    # 台 counts cars for a group that owns a carmaker; 亿 after a profit is yuan; an unknown measure
+    # (现金储备) does not continue the figure before
+    [f] = facts_of(linker, "小米集团每月交付约 1.4 万台。", date(2024, 8, 24))
+    assert f.unit == "vehicle"
+    assert [(f.value, f.unit) for f in facts_of(linker, "小米集团调整后净利润 62 亿，增长 20.1%。", date(2024, 8, 24))][0] \
+        == (6.2e9, "CNY")
+    assert [f.value for f in facts_of(linker, "小米集团毛利率达到 20.7%；现金储备为 1410 亿元。", date(2024, 8, 24))] == [20.7]

@@ -23,10 +23,11 @@ from autointel.facts.extract import extract_facts
 
 GOLD_DIR = REPO / "eval" / "facts"
 TOLERANCE = 0.005
-# gold_*.yaml ("main") and dev_*.yaml are the sets rules are tuned on; heldout_*.yaml and heldout2_*.yaml
-# are only ever scored, to check they generalise (eval/facts/README.md)
+# gold_*.yaml ("main"), dev_*.yaml and (since 2026-12-02 evening, its errors having been read) heldout2_*.yaml
+# are the sets rules are tuned on; heldout_*.yaml and heldout3_*.yaml are only ever scored, to check they
+# generalise (eval/facts/README.md)
 SETS = {"gold": "gold_*.yaml", "main": "gold_*.yaml", "dev": "dev_*.yaml", "heldout": "heldout_*.yaml",
-        "heldout2": "heldout2_*.yaml"}
+        "heldout2": "heldout2_*.yaml", "heldout3": "heldout3_*.yaml"}
 
 
 @dataclass

@@ -93,6 +93,7 @@ class Vocabulary:
     down: tuple[str, ...]
     segments: tuple[str, ...]
     not_after: dict[str, frozenset[str]]  # cue -> characters it may not follow (首批发起 is no 批发)
+    percent_only: frozenset[str] = frozenset()  # cues that carry a percentage only (持有 5%, 港股高开 3%)
 
 
 @lru_cache(maxsize=1)
@@ -105,7 +106,8 @@ def vocabulary() -> Vocabulary:
                       dict(data["unit_metrics"]), tuple(data["basis"]["yoy"]), tuple(data["basis"]["mom"]),
                       tuple(data["change_up"]), tuple(data["change_down"]),
                       tuple(sorted(data["segments"], key=len, reverse=True)),
-                      {cue: frozenset(chars) for cue, chars in (data.get("not_after") or {}).items()})
+                      {cue: frozenset(chars) for cue, chars in (data.get("not_after") or {}).items()},
+                      frozenset(data.get("percent_only") or ()))
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -134,10 +136,12 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
     # a handful counted in words (两个, 三家) is prose, not a figure anyone tracks
     quantities = [q for q in map(lambda q: _implied_unit(text, q), find_quantities(text)) if q.unit and not (
         q.unit in ("unit", "store") and q.value < 10 and not any(c.isdigit() for c in q.text))]
+    quantities = _without_restatements(text, quantities)
     if not quantities:
         return []
     linked = sorted((m for m in map(lambda m: _employer_mention(kb, m), mentions) if m.entity_id
-                     and kb.entities.get(m.entity_id) and kb.entities[m.entity_id].type in SUBJECT_TYPES),
+                     and kb.entities.get(m.entity_id) and (kb.entities[m.entity_id].type in SUBJECT_TYPES
+                                                           or _media_as_company(text, kb, m))),
                     key=lambda m: m.start)
     spans = sentences(text)
     starts = [m.start for m in linked]
@@ -166,6 +170,8 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
         periods = doc_periods.at(i, para_first)
         # the sentence's own mentions: every look-up of a figure stays inside its sentence
         here = linked[bisect_left(starts, s_start):bisect_left(starts, s_end)]
+        if i and _LATTER_FORMER.match(text, s_start):
+            here = _with_referent(text, kb, s_start, here, linked[bisect_left(starts, spans[i - 1][0]):bisect_left(starts, s_start)])
         found = []
         company = _company_in(linked[bisect_left(starts, para_start):bisect_left(starts, s_start)], kb, para_start,
                               s_start, text)
@@ -176,6 +182,7 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
                 previous = fact
         if "分别" in text[s_start:s_end]:
             found, last_group = _respectively(text, s_start, found, here, kb, last_group, periods.get())
+        found = [_bracketed_comparison(text, f, found, vocab, here) for f in found]
         facts += [f for f in found if not _threshold_then_figure(text, f, found)]
     return [f for f in facts if f.modality is None]
 
@@ -197,6 +204,16 @@ def _employer_mention(kb, m):
     return _Mention(m.start, m.end, employers.pop()) if len(employers) == 1 else m
 
 
+def _media_as_company(text: str, kb, m) -> bool:
+    """A media company named as the owner of a company measure ("网易上涨 1%", "推特的员工", "推特股价") is
+    a company here, not a source."""
+    return kb.entities[m.entity_id].type == "media" and bool(_COMPANY_MEASURE_AFTER.match(text, m.end)) \
+        and not _CITED.search(text, max(0, m.start - 4), m.start)
+
+
+_COMPANY_MEASURE_AFTER = re.compile(r"\s?(?:公司)?(?:的)?\s?(?:股价|股票|市值|估值|营收|收入|净利润|利润|亏损|员工|裁员|上涨|下跌|大涨|大跌|暴涨|暴跌|涨|跌)")
+
+
 def _implied_unit(text: str, q: Quantity) -> Quantity:
     """A round amount with no unit takes the one its measure implies: "售价接近50万" is 万元, "单月交付量稳定在
     1.5-1.8万之间" vehicles, "突破了5万订单"/"超过26万份" orders counted. Only amounts written with 万 or 亿:
@@ -204,8 +221,8 @@ def _implied_unit(text: str, q: Quantity) -> Quantity:
     if q.unit is not None or q.kind != "amount" or not q.text.rstrip().endswith(("万", "亿")):
         return q
     before = text[max(0, q.start - 8):q.start]
-    if _PRICE_CUE_BEFORE.search(before):
-        return replace(q, unit="CNY")
+    if _PRICE_CUE_BEFORE.search(before) or _MONEY_CUE_BEFORE.search(before):
+        return replace(q, unit="CNY")  # "售价接近50万", "调整后净利润 62 亿", "营收增长 99.2 亿": yuan
     if _VOLUME_CUE_BEFORE.search(before) and not text.startswith(("元", "美元"), q.end):
         return replace(q, unit="vehicle")
     if text.startswith(("订单", "份订单", "份"), q.end) and re.search(r"订单|订购|预订|大定|锁单", text[max(0, q.start - 16):q.end + 3]):
@@ -214,7 +231,58 @@ def _implied_unit(text: str, q: Quantity) -> Quantity:
 
 
 _PRICE_CUE_BEFORE = re.compile(r"(?:售价|起售价|起价|定价|指导价|预售价|价格)(?:为|是|在|约|仅|接近|低于|高于|不到|超过|达)?\s*$")
+_MONEY_CUE_BEFORE = re.compile(r"(?:营收|营业收入|收入|净利润|净利|利润|净亏损|亏损)(?:同比)?(?:为|是|约|达|达到|增长|下降|减少|增加)?\s*$")
 _VOLUME_CUE_BEFORE = re.compile(r"(?:销量|交付量|产量|交付|销售|出口量|批发量|零售量)(?:为|是|在|约|达|达到|稳定在|突破|超过|接近|保持在)?\s*$")
+
+
+def _without_restatements(text: str, quantities: list[Quantity]) -> list[Quantity]:
+    """"1949 欧元（约合 14384 元人民币）", "64000 元（8800 美元）", "33 亿美元（约折合 237.49 亿元人民币）": an
+    amount in another currency right after an amount, in brackets or after 约合/折合, says the same again."""
+    out: list[Quantity] = []
+    for q in quantities:
+        last = out[-1] if out else None
+        if last is not None and q.unit in _MONEY and last.unit in _MONEY and q.unit != last.unit \
+                and _RESTATED.fullmatch(text, last.end, q.start):
+            continue
+        out.append(q)
+    return out
+
+
+_RESTATED = re.compile(r"\s*(?:[（(]\s*(?:当前|目前|现)?\s*(?:约合|折合|约折合|合|约|相当于|即)?|[，,]?\s*(?:约合|折合|约折合|相当于))"
+                       r"\s*(?:人民币)?\s*(?:约)?\s*")
+
+
+_LATTER_FORMER = re.compile(r"\s*(?:而|但|但是|不过)?\s*(后者|前者)")
+
+
+def _with_referent(text: str, kb, s_start: int, here: list, before: list) -> list:
+    """A sentence opening with 后者/前者 is about the last/first of what the sentence before named ("…超过了
+    特斯拉 Model 3 在国内的销量。后者是小米 SU7 重点对标的车型，…去年累计售出 14.7 万台": Model 3's)."""
+    m = _LATTER_FORMER.match(text, s_start)
+    named = [x for x in _candidates(before, kb, 0, len(text), text) if kb.entities[x.entity_id].type != "place"]
+    if not named:
+        return here
+    ref = named[-1] if m.group(1) == "后者" else named[0]
+    return [_Mention(m.start(1), m.end(1), ref.entity_id), *here]
+
+
+def _bracketed_comparison(text: str, f: Fact, found: list[Fact], vocab: Vocabulary, linked: list) -> Fact:
+    """"蔚来全年共交付 160038 台，…大幅落后于…理想（37.6 万台），略高于…小鹏汽车（14.1 万台）": a figure
+    alone in brackets after a name is that name's figure of the measure the sentence compares, of its period,
+    whatever target the clauses between mention."""
+    at = f.start - 1 if text[f.start - 1:f.start] in "(（" else (f.start - 2 if text[f.start - 2:f.start] in ("( ", "（ ") else -1)
+    close = _CLOSE_BRACKET.match(text, f.end)
+    if at < 0 or close is None or not any(m.end in (at, at - 1) for m in linked) \
+            or vocab.cue_pattern.search(text, at, f.start) or vocab.cue_pattern.search(text, f.end, close.end()):
+        return f
+    base = next((g for g in found if g.start < at and g.unit == f.unit and g.modality is None and g.basis == "level"), None)
+    if base is None or (base.metric, base.period, f.modality) == (f.metric, f.period, None):
+        return f
+    return replace(f, metric=base.metric, period=base.period, period_start=base.period_start,
+                   period_end=base.period_end, modality=None)
+
+
+_CLOSE_BRACKET = re.compile(r"\s*[)）]")
 
 
 def _threshold_then_figure(text: str, f: Fact, found: list[Fact]) -> bool:
@@ -325,6 +393,16 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
         return None  # "“百万辆俱乐部”": part of a name the text quotes
     if q.unit == "unit" and _PLACES_COUNTED.match(text, q.end):
         return None  # "全球 55 个国家的纯电动汽车销量": a count of countries, not of cars
+    if _OUTPERFORMED_BEFORE.search(text, clause_start, q.start):
+        return None  # "涨幅高达 121%，远超同期恒生科技指数的 18.7%": the figure of what it is measured against
+    if _MARK_AFTER.match(text, q.end) and _CROSSED_BEFORE.search(text, clause_start, q.start):
+        return None  # "失守 100 美元整数关口", "股价也突破 20 港元大关": a round mark crossed, not the figure
+    if q.unit in _MONEY and _PER_DISTANCE_AFTER.match(text, q.end):
+        return None  # "成本大约在 0.4 美元/英里": a rate per distance or time, no unit of the vocabulary
+    if _HYPOTHESIS.search(text, s_start, clause_start) and _WOULD.search(text, clause_start, q.start):
+        return None  # "如果蔚来汽车完全由自己制造的话，制造成本会下降 10%": what would happen, not what did
+    if q.unit in _MONEY and _PER_SHARE_DEAL_BEFORE.search(text, clause_start, q.start) and _DEAL_AFTER.match(text, q.end):
+        return None  # "正以每股 24.85-25.85 美元的价格出售 1.445 亿股", "以每股 0.55 港元配发": a deal's terms
     basis, direction = _basis(text[clause_start:q.start], q, vocab)
     if basis == "change" and any(clause_start <= p.char_start < q.start for p in periods.compared_now()):
         basis = "yoy"  # "2024 年销量比 2023 年增长 41%": compared with the year before
@@ -332,8 +410,17 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
     percent = q.unit in ("percent", "pct_point")
     # "产量约250万辆，同比增长12.1%" / "小米股价上涨3.3%，北汽蓝谷上涨近10%": a figure with no cue of its own
     # continues the sentence's previous fact
+    if previous is None and metric is None and percent and basis != "level" and before is not None \
+            and before.metric in COMPANY_ONLY and s_start - before.sentence_end <= _FOLLOW_REACH \
+            and _company_in(linked, kb, clause_start, q.start, text):
+        # "…小米集团股价继续上涨，增幅为 17.54%。\n相比之下，…2024 年，阿里巴巴上涨 11%、京东上涨 24%": a
+        # company's change with no measure of its own goes on with the company measure just before
+        previous = before
     follows = previous is not None and (metric is None or (percent and basis != "level" and cue_at is not None
                                                            and cue_at < previous.end))
+    if follows and metric is None and not percent and previous.sentence_start != s_start \
+            and _OWN_MEASURE_BEFORE.search(text, clause_start, q.start):
+        return None  # "…毛利率达到 20.7%；现金储备为 1410 亿元": a measure the vocabulary does not know
     if follows and metric is None and previous.sentence_start != s_start:
         named = _subject_in(linked, kb, clause_start, q.start, text)[0] or _company_in(
             linked, kb, s_start, q.start, text)  # "通用汽车(GM)排在第 4 位(增加 27%": the sentence's company
@@ -351,11 +438,17 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
         metric = previous.metric
     elif metric is None:
         return None
+    if metric == "cost" and cue_at is not None and _CHARGED.search(text, clause_start, q.start):
+        metric = "price"  # "向美国客户收取 599 美元的一次性硬件费用和每月 120 美元的互联网服务费": what customers pay
     if q.unit not in vocab.units[metric] and not percent:
         return None
     if metric == "market_share" and cue_at is not None and _ELECTRIFIED.search(
             text, max(_clause_start(text, s_start, cue_at), cue_at - 20), cue_at):
         metric = "penetration"  # "纯电动车占比16.4%": the share of a drive type in a market, not a company's share
+    if metric == "investment":
+        # "阿维塔投资引望，占股10%", "沃尔玛兜售所持京东股权，以期募资…", "获得来自软银、IDG…的投资": the
+        # company invested in, sold or the investors listed are not the subject of the stake or the round
+        linked = [m for m in linked if not _other_side_of_deal(text, m, s_start)]
     own = _subject_in(linked, kb, clause_start, q.start, text)
     if follows and own[0] is None and previous.sentence_start != s_start:
         # a new sentence that names its own subject before the figure ("通用汽车(GM)排在第 4 位(增加 27%")
@@ -432,7 +525,8 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
             period = (said[-1].label, said[-1].start, said[-1].end)
         if period[0]:
             period = _as_of(period)
-    elif metric in FLOW_METRICS and period[0] and period[0].startswith("..") and period[2] is not None:
+    elif metric in FLOW_METRICS and period[0] and period[0].startswith("..") and period[2] is not None \
+            and not (metric in _RATES and _POINT_IN_TIME.search(text, s_start, q.start)):
         period = _year_to_date(period)  # "截至11月，泰国新车销量中日本汽车所占的比例为69%": January to November
     label, p_start, p_end = period
     unit = q.unit
@@ -460,12 +554,13 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
 
 # Words that make a figure a target, a plan or a forecast rather than an actual, in its clause before it
 # ("销量目标为360万辆", "预计Robotaxi的成本将达到3万美元以下", "拟募资", "计划2026年将网点数量缩减至80家")
-_MODAL_BEFORE = re.compile(r"(?P<target>目标|指引|(?:需|需要|须|必须)(?:要)?(?:达到|提升至|降至))|(?P<plan>计划|(?<!模)拟|力争|争取|希望|规划将)"
+_MODAL_BEFORE = re.compile(r"(?P<target>目标|指引|(?:需|需要|须|必须)(?:要)?(?:达到|提升至|降至))|(?P<plan>计划|(?<!模)拟|力争|争取|希望|规划将|以期|打算)"
                            r"|(?P<forecast>预计|预期|预测|预估|有望|将会|或将|可能会|有可能)")
 # a future verb: 将/会/要 … 投资 ("苹果将在未来四年内在美国投资超过5000亿美元", "还会新建超过1千个换电站");
 # 将 as 把 ("将推特的7500名员工人数减少到2000多人") makes only the figure after the verb a plan
-_FUTURE = re.compile(r"(?:(?<![成功已经并再又还就])将|(?<![协委理学商大年工社展博峰晚聚宴集])会|要)(?:在|于)?[^，,。；：:]{0,10}?"
-                     r"(?:达到|投资|投入|增加|新建|建设|建成|实现|完成|开设|突破|降至|降到|降低至|提升至|提高到|增至|减少到|减少至|缩减至|募资)")
+_FUTURE = re.compile(r"(?:(?<![成功已经并再又还就])将(?!近)|(?<![协委理学商大年工社展博峰晚聚宴集])会|要)(?:在|于)?[^，,。；：:]{0,10}?"
+                     r"(?:达到|投资|投入|增加|新建|建设|建成|实现|完成|开设|突破|降至|降到|降低至|提升至|提高到|增至|减少到|减少至|缩减至|募资"
+                     r"|低于|高于|超过|推出|发布|上市)")
 # after it: "12万台的新目标", "25万销售目标", "1240万辆(预期)", "15%业绩指引"
 _MODAL_AFTER = re.compile(r"(?:[^，,。；\d]{0,6}?目标|[^，,。；\d]{0,4}?指引)|(?P<forecast>[^，,。；\d]{0,12}?[（(](?:预期|预计|预测|E)[)）])")
 
@@ -475,14 +570,26 @@ def _modality(text: str, clause_start: int, q: Quantity, metric: str) -> str | N
         if m.lastgroup == "plan" and metric == "price":
             continue  # "计划购入原价276,000元的Model Y": the buyer's plan, the price is as quoted
         return m.lastgroup
-    if _FUTURE.search(text, clause_start, q.start):
-        return "plan"
+    if _FUTURE.search(text, clause_start, q.start) or (
+            not q.text[:1].isdigit() and _WILL_BEFORE.search(text, clause_start, q.start) and _VERB_QUALIFIER.match(q.text)):
+        return "plan"  # "制造成本将低于 400 美元": 低于 is read with the figure, 将 before it
     after = _MODAL_AFTER.match(text, q.end)
     if after:
         return "forecast" if after.group("forecast") else "target"
     return None
 
 
+_PER_SHARE_DEAL_BEFORE = re.compile(r"以每股\s*$")
+_OWN_MEASURE_BEFORE = re.compile(r"[\u4e00-\u9fff]{2,}(?:为|是|达到|达|约为|总计为?|共计)\s*(?:约|近|超过)?\s*$")
+_OUTPERFORMED_BEFORE = re.compile(r"(?:远超|远高于|远低于|跑赢|跑输|超越|好于|不及|逊于)[^，,。；\d]{1,20}的\s*(?:约|近)?\s*$")
+_CROSSED_BEFORE = re.compile(r"(?:突破|跌破|失守|站上|站稳|冲破|攻破|逼近|守住)(?:了)?\s*$")
+_PER_DISTANCE_AFTER = re.compile(r"\s*(?:/|每)\s*(?:英里|公里|千米|km|小时|分钟|秒)")
+_HYPOTHESIS = re.compile(r"如果|假如|假设|倘若|要是|一旦")
+_WOULD = re.compile(r"会|将(?!近)|就能|可能")
+_DEAL_AFTER = re.compile(r"\s*(?:的)?(?:价格|价)?\s*(?:出售|配发|发行|认购|回购|增发|配售|转让|收购|购入|买入|卖出)")
+_CHARGED = re.compile(r"收取|收费|向[^，,。；]{1,12}?收")
+_WILL_BEFORE = re.compile(r"(?:(?<![成功已经并再又还就])将|(?<![协委理学商大年工社展博峰晚聚宴集])会|要)\s*$")
+_VERB_QUALIFIER = re.compile(r"低于|高于|超过|突破|达到|不足|不到|逾|超")
 _PER_THOUSAND = re.compile(r"每千人|千人")
 _MONEY = frozenset({"CNY", "USD", "EUR", "JPY", "HKD"})
 _LOSS_CUES = ("亏损", "净亏损", "经营亏损")
@@ -493,12 +600,28 @@ _VEHICLE_MAKERS = frozenset({"automaker", "brand", "model", "group"})
 
 
 def _makes_vehicles(kb, subject_id: str | None) -> bool:
+    """A carmaker, a brand, a model, or a company owning one (小米集团 owns 小米汽车)."""
     e = kb.entities.get(subject_id or "")
-    return e is not None and e.type in _VEHICLE_MAKERS
+    if e is None:
+        return False
+    if e.type in _VEHICLE_MAKERS:
+        return True
+    key = getattr(kb, "version", None) or id(kb)  # the content digest: a curator's addition starts afresh
+    owners = _CAR_OWNERS.get(key)
+    if owners is None:
+        if len(_CAR_OWNERS) > 8:
+            _CAR_OWNERS.clear()
+        owners = _CAR_OWNERS[key] = frozenset(
+            r.target for x in kb.entities.values() if x.type in ("automaker", "brand")
+            for r in x.relations if r.rel in ("subsidiary_of", "brand_of"))
+    return subject_id in owners
+
+
+_CAR_OWNERS: dict[object, frozenset[str]] = {}
 
 
 _CUMULATIVE = re.compile(r"(?:^|[^\w])(?:到|截止到|截至)[^，,。；]{0,12}(?:已|达到|实现)|已完成|已实现|累计")
-_BOUNDED = re.compile(r"-Q\d|-H\d|\d\.\.\d|^\d{4}$")  # a quarter, a half, a span of months, a year
+_BOUNDED = re.compile(r"-Q\d|-H\d|\d\.\.\d|^\d{4}$|^\d{4}-\d{2}$")  # a quarter, a half, a span, a year, a month
 _MILESTONE_AFTER = re.compile(r"[^，,。；]{0,8}里程碑")  # "2025年突破3000万辆下线的里程碑": all made until then
 _SHARE_AFTER_PLACE = re.compile(r"(?:约|大约|则)?占")
 
@@ -594,7 +717,7 @@ def _metric(text: str, s_start: int, clause_start: int, clause_end: int, q: Quan
         return "price", None  # "30元/月的个人会员版营收": a rate charged, whatever the noun after it
     # after the figure the head noun comes last: "一倍的销售网点" is about 网点, not 销售
     after = [m for m in _cues(vocab, text, q.end, min(clause_end, q.end + 10), names)
-             if q.unit in vocab.units[vocab.metric_of[m.group()]]]
+             if q.unit in vocab.units[vocab.metric_of[m.group()]] and (q.unit == "percent" or m.group() not in vocab.percent_only)]
     if after:
         return vocab.metric_of[after[-1].group()], after[-1].start()
     found = _last_cue(text, s_start, clause_start, q, vocab, names)
@@ -613,7 +736,7 @@ def _last_cue(text: str, lo: int, hi: int, q: Quantity, vocab: Vocabulary,
         metric = vocab.metric_of[m.group()]
         if metric in _GENERIC and best is not None and best[2] == m.start():
             continue  # "装机数量": a generic head noun right after a cue leaves the measure to that cue
-        if q.unit in vocab.units[metric]:
+        if q.unit in vocab.units[metric] and (q.unit == "percent" or m.group() not in vocab.percent_only):
             best = (metric, m.start(), m.end())
     return best[:2] if best else None
 
@@ -656,16 +779,45 @@ def _subject_in(linked: list, kb, lo: int, hi: int, text: str = "") -> tuple[str
     # 交付: 欧洲 is the scope)
     chosen = None
     inside = _topic_before_copula(inside, text)
-    for m in reversed(inside):
+    for i in range(len(inside) - 1, -1, -1):
+        m = inside[i]
         if kb.entities[m.entity_id].type == "place" and text and (
                 _LOCATIVE.search(text[max(0, m.start - 2):m.start]) or text.startswith(_MARKET_AFTER, m.end)):
             continue  # "在欧洲交付", "缩减中国市场销售网点": where, not who
+        if text and _VARIANT_AFTER.match(text, m.end) and i > 0:
+            continue  # "Model Y 长续航 AMD 版的起售价": a version named after a supplier, not the supplier's price
+        if text and _LIST_END_AFTER.match(text, m.end) and any(
+                kb.entities[x.entity_id].type != "place" and x.end < m.start and not _in_list_before(text, x, m)
+                for x in inside[:i]):
+            continue  # "歌尔股份…是 Oculus、Pico、Sony 等头部 VR 品牌商核心供应商": examples in a list, not the subject
+        if _is_component(kb, m.entity_id) and any(
+                kb.entities[x.entity_id].type != "place" and not _is_component(kb, x.entity_id) for x in inside[:i]):
+            continue  # "小鹏 MONA M03…全系标配高通 8155 芯片…起售价": the car's figure, not the chip's
         chosen = m
         break
     if chosen is None:
         return None, None
     eid = _as_subject(kb, chosen.entity_id)
     return eid, kb.entities[eid].name
+
+
+_DEAL_VERB_BEFORE = re.compile(r"(?:投资|入股|收购|持有|所持|持股|控股|注资|增资|认购|参股|出售|兜售|减持|增持|买入)(?:了)?\s*$")
+_LEAD_INVESTOR_AFTER = re.compile(r"\s*(?:的)?(?:牵头|领投|跟投|参投)")
+_FROM = re.compile(r"来自|由")
+_PHRASE_BREAK = re.compile(r"[，,：:（）()“”\"]")
+
+
+def _other_side_of_deal(text: str, m, s_start: int) -> bool:
+    """The investee or the investor of a stake or a round whose subject is the other party: right after a
+    verb of investing, holding or selling (投资引望, 所持京东股权), a lead investor (淡马锡的牵头), or named in
+    the clause after 来自/由 ("获得来自软银、IDG…的数轮投资")."""
+    if _DEAL_VERB_BEFORE.search(text, max(s_start, m.start - 5), m.start) or _LEAD_INVESTOR_AFTER.match(text, m.end):
+        return True
+    frm = None
+    for frm in _FROM.finditer(text, max(s_start, m.start - 40), m.start):
+        pass
+    return frm is not None and not _PHRASE_BREAK.search(text, frm.end(), m.start) \
+        and bool(re.search(r"投资|融资|领投|注资|入股", text[m.end:min(len(text), m.end + 60)]))
 
 
 def _kind_changes(kb, a: str | None, b: str | None) -> bool:
@@ -682,9 +834,17 @@ def _company_in(linked: list, kb, lo: int, hi: int, text: str) -> str | None:
 
 def _topic_before_copula(inside: list, text: str) -> list:
     """"长安汽车是重庆的压舱石,2025年突破3000万辆": in "A是B的C", B qualifies C and A is what the clause
-    is about, so B is dropped from the candidates when A is among them."""
+    is about, so B is dropped from the candidates when A is among them; likewise every name in the
+    predicate of "A是…" up to the end of its clause ("后者是小米 SU7 重点对标的车型": 后者)."""
     if len(inside) < 2 or not text:
         return inside
+    for a in inside[:-1]:
+        if _COPULA_AFTER.match(text, a.end):
+            stop = _PREDICATE_END.search(text, a.end)
+            end = stop.start() if stop else len(text)
+            kept = [m for m in inside if not (a.end < m.start < end)]
+            if len(kept) < len(inside):
+                return kept
     last = inside[-1]
     if text[max(0, last.start - 1):last.start] == "是" and text.startswith("的", last.end) \
             and any(m.end <= last.start - 1 for m in inside[:-1]):
@@ -692,10 +852,15 @@ def _topic_before_copula(inside: list, text: str) -> list:
     return inside
 
 
+_COPULA_AFTER = re.compile(r"\s?(?:目前|现在|也|则|就|已经|依然|仍然|一直|曾)?是(?!否)")
+_PREDICATE_END = re.compile(r"[，,。；;！？!?]")
+
+
 def _candidates(linked: list, kb, lo: int, hi: int, text: str) -> list:
     """The mentions in [lo, hi) that may be a figure's subject: not a source (据西部证券研报, 乘联会数据显示,
     彭博社), not a name inside a 《title》."""
-    return [m for m in linked if lo <= m.start and m.end <= hi and kb.entities[m.entity_id].type not in SOURCE_TYPES
+    return [m for m in linked if lo <= m.start and m.end <= hi
+            and (kb.entities[m.entity_id].type not in SOURCE_TYPES or kb.entities[m.entity_id].type == "media")
             and not (text and (_in_title(text, m) or _is_source(text, m, kb.entities[m.entity_id].type in _VEHICLE_MAKERS)))]
 
 
@@ -733,7 +898,8 @@ def _subject(linked: list, kb, s_start: int, anchor: int, previous: Fact | None,
         return company, kb.entities[company].name  # a company's measure in a sentence naming nobody: the paragraph's
     end = q_start if q_start is not None else anchor
     where = _subject_in([m for m in linked if kb.entities[m.entity_id].type == "place"
-                         and not _in_title(text, m)], kb, s_start, end, "")
+                         and not _in_title(text, m) and not text.endswith("位于", 0, m.start)
+                         and text[m.start - 3:m.start] != "位于 "], kb, s_start, end, "")
     if where[0] is not None and previous is None:
         return where  # "在美国,这通常指的是价格在2万—3万美元": nothing but the place is named
     world = _WORLD.search(text, s_start, end)
@@ -804,9 +970,33 @@ def _is_source(text: str, m, own_figures: bool = False) -> bool:
 _CITED = re.compile(r"(?:据|根据|援引|来源[:：]?) ?$")
 
 
+_LIST_END_AFTER = re.compile(r"\s?等(?!于|待|到|同)")
+
+
+def _in_list_before(text: str, x, m) -> bool:
+    """Is ``x`` a member of the same "A、B、C 等" list as ``m`` (only 、, 和, 与, 及 and names between)?"""
+    return bool(re.fullmatch(r"[^，,。；：:]{0,40}", text[x.end:m.start])) and "、" in text[x.end:m.start] \
+        and len(text[x.end:m.start]) <= 30
+
+
+_COMPONENT_KINDS = frozenset({"chip", "platform", "system", "battery", "product"})
+_VARIANT_AFTER = re.compile(r"\s?版(?!本|权|图)")
+
+
+def _is_component(kb, eid: str) -> bool:
+    """A chip, a platform, a driving system, a battery or another product (RTX 4090, 高通骁龙8155, 特斯拉HW4.0):
+    its figures are its maker's (the product is their scope); vehicles and robots are subjects themselves."""
+    e = kb.entities.get(eid)
+    return e is not None and e.type == "model" and e.kind in _COMPONENT_KINDS
+
+
 def _as_subject(kb, eid: str) -> str:
-    """A government's figures are its country's (美国政府加征关税 -> 美国)."""
+    """A government's figures are its country's (美国政府加征关税 -> 美国); a component's are its maker's
+    ("RTX 4090 公版显卡在欧洲地区的首发价为 1949 欧元": 英伟达's price)."""
     e = kb.entities[eid]
+    if _is_component(kb, eid):
+        maker = next((r.target for r in e.relations if r.rel == "model_of" and r.target in kb.entities), None)
+        return maker or eid
     if e.type == "government":
         place = next((r.target for r in e.relations if r.rel in ("headquartered_in", "located_in")
                       and kb.entities.get(r.target) and kb.entities[r.target].type == "place"), None)
@@ -899,6 +1089,10 @@ class _SentencePeriods:
             self.found = []
             sourced = [m.span() for m in _SOURCE_PHRASE.finditer(text, s_start, s_end)]
             for p in find_periods(text[s_start:s_end], published):
+                if p.basis and "????" not in p.label:
+                    # "低于上年同期的 290 亿美元": a figure right after the basis is of the basis period
+                    self.compared.append(replace(p, char_start=p.char_start + s_start, char_end=p.char_end + s_start))
+                    continue
                 if _is_day(p) or p.basis or "????" in p.label:
                     continue
                 p = replace(p, char_start=p.char_start + s_start, char_end=p.char_end + s_start)
@@ -909,6 +1103,8 @@ class _SentencePeriods:
                     # "截至2022年9月30日止六个月", "截至2022年12月31日止…第二财季": the months ending that day
                     # (the last span word: "止2023财年第二财季" is a quarter)
                     p = _months_ending(p, _SPAN_MONTHS[_SPAN_WORD.findall(span.group())[-1]])
+                if len(p.label) == 4 and _SAME_TIME_AFTER.match(text, p.char_end) and self.found:
+                    p = _same_span_in_year(p, self.found[-1])  # "截至9月30日止六个月…，而2021年同期": 2021-04..2021-09
                 if _REPORT_DATE_AFTER.match(text, p.char_end):
                     self.said.append(p)  # "福特在12月中提及": when it was said, the date of a total "已完成"
                     continue
@@ -920,8 +1116,44 @@ class _SentencePeriods:
                     # "自去年起加征": since when; "根据…2025年前11个月的业绩报告": the source's span; "自去年11月
                     # 份上市以来": since an event
                     continue
+                if _THIS_QUARTER.fullmatch(p.text.strip()):
+                    p = self._reported_quarter(p)  # "发布2024年第二季度财报。本季度，…": the report's quarter
                 (self.compared if _is_comparison(text, p) else self.found).append(p)
         return self.found
+
+    def _reported_quarter(self, p: Period) -> Period:
+        """本季度/这个季度 after a quarter named with its year (a quarterly report: "小米集团发布2024年第二季度
+        财报。本季度，集团总营收…") is that quarter, not the quarter of the publication date: results come out
+        after their quarter has ended."""
+        published = self.args[3]
+
+        def ended(periods: list[Period]) -> list[Period]:
+            return [q for q in periods if _QUARTER_LABEL.match(q.label) and q.end is not None
+                    and (published is None or q.end <= published)]
+
+        found = ended(self.found)
+        for j in range(self.index - 1, -1, -1):
+            if found:
+                break
+            found = ended(self.document.at(j, 0).get())
+        if not found or found[-1].label == p.label:
+            return p
+        q = found[-1]
+        return replace(p, start=q.start, end=q.end, label=q.label)
+
+
+_THIS_QUARTER = re.compile(r"(?:本|这一?个?)季度")
+_QUARTER_LABEL = re.compile(r"^\d{4}-Q[1-4]$")
+_SAME_TIME_AFTER = re.compile(r"\s*(?:的)?同期")
+
+
+def _same_span_in_year(p: Period, earlier: Period) -> Period:
+    """"2021 年同期": the span of the period named before, in that year."""
+    if earlier.start is None or earlier.end is None or len(earlier.label) == 4:
+        return p
+    k = int(p.label) - earlier.end.year
+    return replace(p, start=_shift_year(earlier.start, k), end=_shift_year(earlier.end, k),
+                   label=re.sub(r"\d{4}", lambda m: str(int(m.group()) + k), earlier.label))
 
 
 _SPAN_MONTHS = {"三个月": 3, "季度": 3, "财季": 3, "六个月": 6, "半年": 6, "九个月": 9, "十二个月": 12, "年度": 12,
@@ -955,7 +1187,7 @@ _REPORT_DATE_AFTER = re.compile(r"[初中底末]?(?:提及|表示|宣布|称|透
 _EVENT_SINCE_AFTER = re.compile(r"[^，,。；]{1,6}以来")
 _SOURCE_PHRASE = re.compile(r"根据[^，,。；]{0,40}?(?:报告|数据|报表|财报)")
 _COMPARED_AFTER = ("相比", "持平")
-_DURATION = re.compile(r"(?<![前近])(?:[一二两三四五六七八九十百千\d]+|半)(?:天|日内|周|个月|年之内|年内)(?!份)")
+_DURATION = re.compile(r"(?<![前近\d一二两三四五六七八九十百千])(?:[一二两三四五六七八九十百千\d]+|半) ?(?:天|日内|周|个月|年之内|年内)(?!份)")
 _SINCE_NOW_AFTER = re.compile(r"[初中底末]?至今")
 _PER_PERIOD = re.compile(r"每(?:月|年|季度|周)")
 _YEARS_AGO = re.compile(r"([0-9]{1,2}|[一二两三四五六七八九十])年前")
@@ -979,9 +1211,13 @@ def _period(periods: _SentencePeriods, pos: int, metric: str) -> tuple[str | Non
                  and _ANNOUNCED_ACT.fullmatch(text, p.char_end, pos)]
     if announced:
         return announced[-1].label, announced[-1].start, announced[-1].end  # "在今年1月宣布裁员1.2万人": then
-    duration = _DURATION.search(text, max(s_start, pos - 8), pos)
+    duration = _DURATION.search(text, max(s_start, pos - 12), pos)
     if duration and text[duration.start() - 1:duration.start()] == "止":
         duration = None  # "截至6月30日止六个月": the span of the period named, not a stretch of time
+    if duration:
+        span = _span_of_duration(text, duration, [p for p in s_periods if p.char_end <= duration.start()])
+        if span is not None:
+            return span  # "从 10 月到 2025 年 1 月，小米连续四个月交付量超过 2 万辆": those four months
     if duration or _PER_PERIOD.search(text, clause_start, pos):
         # "百天交付4万辆", "一年之内就净增了一倍": over that stretch; "每月25%以上的增长": a rate, not a
         # calendar period
@@ -1001,13 +1237,77 @@ def _period(periods: _SentencePeriods, pos: int, metric: str) -> tuple[str | Non
     pair = _from_to_years(text, s_start, pos, before)
     if pair:
         return pair
-    if not before and metric not in FLOW_METRICS and _NOW.search(text, clause_start, pos):
+    if metric not in FLOW_METRICS:
+        # a level at a time (a price, a stake, a headcount) is not of the date of an event another clause
+        # tells ("《崩坏：星穹铁道》于 2021 年全球首曝，…米哈游为这款产品组建了超过 400 人的研发团队")
+        before = [p for p in before if p.char_start >= clause_start or not _EVENT_TIME_BEFORE.search(
+            text, max(s_start, p.char_start - 2), p.char_start)]
+    if metric not in FLOW_METRICS and not any(p.char_start >= clause_start for p in before) \
+            and _NOW.search(text, clause_start if before else s_start, pos):
         return None, None, None  # "目前，蔚来有接近500家门店，…不是今年的首要任务": a level now, not of 今年
-    p = before[-1] if before else (s_periods[0] if s_periods else None)
+    if not before:
+        shifted = _year_after_compared(text, periods, clause_start, pos)
+        if shifted:
+            return shifted  # "相比 2023 年第二季度，小米集团总营收增长 215.3 亿元": of 2024's second quarter
+    p = before[-1] if before else next((x for x in s_periods if x.char_end > pos), None)
+    if p is not None and p.end is not None and not p.label.startswith("..") and (
+            metric not in FLOW_METRICS and _AS_OF_BEFORE.search(text, max(s_start, p.char_start - 4), p.char_start)
+            or metric in _RATES and _UNTIL_BEFORE.search(text, max(s_start, p.char_start - 4), p.char_start)
+            and text.startswith(("底", "末"), p.char_end)):
+        # "到 2023 年底，新能源汽车的渗透率已接近 40%": a rate as of the end
+        # "截止 2024 年第二季度，小米在国内的线下零售店超过 1.2 万家": a level as of the period's end
+        return f"..{p.end.isoformat()}", None, p.end
     if p is None and metric in FLOW_METRICS and not _NOW.search(text, s_start, pos):
         # "目前…产量已恢复至危机前水平的一半左右": a figure stated for now takes no earlier period
         p = periods.context()
     return (p.label, p.start, p.end) if p else (None, None, None)
+
+
+_EVENT_TIME_BEFORE = re.compile(r"(?<![位属对至])于\s*$")
+_AS_OF_BEFORE = re.compile(r"(?:截至|截止|截止到)\s*$")
+_UNTIL_BEFORE = re.compile(r"(?:截至|截止|截止到|到|至)\s*$")
+_RATES = frozenset({"penetration"})
+_POINT_IN_TIME = re.compile(r"(?:到|至|截至|截止)[^，,。；]{0,12}[底末]")
+_SHIFTABLE = re.compile(r"^\d{4}(?:-Q[1-4]|-H[12]|-\d{2})?$")
+
+
+def _year_after_compared(text: str, periods: "_SentencePeriods", clause_start: int, pos: int):
+    """A figure compared with a period written with its year and naming no period of its own is of the
+    same period one year later ("相比 2023 年第二季度，…营收增长 215.3 亿元": 2024-Q2), when that has passed."""
+    published = periods.args[3]
+    s_start = periods.args[1]
+    compared = [p for p in periods.compared_now() if p.char_end <= pos and _SHIFTABLE.match(p.label)
+                and re.search(r"\d{4}", p.text)]
+    if not compared or published is None or "环比" in text[s_start:pos]:
+        return None
+    p = compared[-1]
+    start, end = _shift_year(p.start, 1), _shift_year(p.end, 1)
+    if end is None or end > published:
+        return None
+    return re.sub(r"\d{4}", lambda m: str(int(m.group()) + 1), p.label, count=1), start, end
+
+
+def _shift_year(d: date | None, k: int) -> date | None:
+    if d is None:
+        return None
+    try:
+        return d.replace(year=d.year + k)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + k, day=28)
+
+
+def _span_of_duration(text: str, duration: re.Match, before: list[Period]):
+    """A stretch of N months right after a span of N months names that span again."""
+    m = re.match(r"([一二两三四五六七八九十\d]+) ?个月", duration.group())
+    if not m or not before or ".." not in before[-1].label[1:] or before[-1].start is None or before[-1].end is None:
+        return None
+    p = before[-1]
+    months = (p.end.year - p.start.year) * 12 + p.end.month - p.start.month + 1
+    n = m.group(1)
+    count = int(n) if n.isdigit() else (_CN_SMALL.get(n) if len(n) == 1 else None)
+    if count != months:
+        return None
+    return p.label, p.start, p.end
 
 
 _ANNOUNCED_ACT = re.compile(r"[初中底末]?(?:宣布|公布|披露)(?:了)?(?:裁员|融资|投资|募资|招聘|增资)[^，,。；\d]{0,3}")

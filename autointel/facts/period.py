@@ -303,6 +303,12 @@ def _h_month_range(m, pub, ys):
     ys1, ys2 = ys, _ys(m, "b")
     if not (1 <= m1 <= 12 and 1 <= m2 <= 12):
         return None
+    if ys2 is not None and ys1 is None and m["u1"] and ys2[0] in ("abs", "rel") and m2 < m1:
+        # "从 10 月到 2025 年 1 月": the second end's year, the first end in the year before
+        y2 = ys2[1] if ys2[0] == "abs" else (pub.year + ys2[1] if pub is not None else None)
+        if y2 is None:
+            return None
+        return _fixed(m, _b_months(y2 - 1, m1, m2, 1))
     if ys2 is not None:
         if ys1 is None or not m["u1"] or ys2[0] == "bad" or ys1[0] == "bad" or ys1[0] != ys2[0]:
             return None
@@ -346,9 +352,12 @@ def _b_half(y: int | None, h: int) -> Built:
     return _b_suffix(y, 1 if h == 1 else 7, 6 if h == 1 else 12, f"H{h}")
 
 
-# quarter: 三季度, 第三季度, 2025年第三季度, 四季度; a quarterly report names its quarter (2024年一季报, 四季报)
-@_rule(f"(?<![前\\d{_CNDIG}十两几每个])第?(?P<q>{_QN}){_S}季(?:度|报)", prefix=True, first="第一二三四1-4")
+# quarter: 三季度, 第三季度, 2025年第三季度, 四季度; a quarterly report names its quarter (2024年一季报, 四季报);
+# 第三财季 (a company's fiscal quarter, written as the calendar quarter: the label has no fiscal form)
+@_rule(f"(?<![前\\d{_CNDIG}十两几每个])第?(?P<q>{_QN}){_S}(?:季(?:度|报)|财季)", prefix=True, first="第一二三四1-4")
 def _h_quarter(m, pub, ys):
+    if m.group().endswith("财季") and m.string[max(0, m.start() - 3):m.start()].rstrip().endswith("财年"):
+        return None  # "2023财年第二财季": a quarter of a fiscal year, not of the calendar
     q = _num(m["q"])
     return _cand(m, ys, lambda y: _b_quarter(y, q))
 

@@ -289,6 +289,8 @@ def _build(text: str, m: re.Match, urls: tuple[list[int], list[int]] | None, flo
     prev = text[lead - 1] if lead else ""
     prev2 = text[lead - 2] if lead > 1 else ""
     n1, u1 = m.group("n1"), m.group("u1")
+    if prev == " " and prev2 == "第":
+        return None, m.end()  # "第 10000 辆": an ordinal written with a space, as canonical text spaces digits
     if prev == "第" or prev == "前" and prev2 not in "目当提此以之" and not _HAS_BIG.search(n1):
         return None, m.end()  # ordinals (第三, 第2名) and periods/ranks (前11个月, 前10名), not 目前300家
     if cur and prev in _ASCII_ALNUM:
