@@ -200,3 +200,13 @@ def test_failed_reingest_removes_the_document_from_search(store, tmp_path, engin
     engine = open_engine(store)
     assert "今日天气晴朗" not in titles(engine.search("天气"))
     assert engine.index.searcher().num_docs == len(ARTICLES) - 1
+
+
+def test_segmenting_workers_only_on_cores_other_jobs_leave_idle():
+    from autointel.search.sync import PARALLEL_FROM, auto_workers
+
+    assert auto_workers(PARALLEL_FROM - 1, cores=8, load=0.0) == 1  # small syncs: no processes to start
+    assert auto_workers(PARALLEL_FROM, cores=2, load=0.1) == 2  # an idle 2-core machine
+    assert auto_workers(PARALLEL_FROM, cores=2, load=1.2) == 1  # another job holds a core
+    assert auto_workers(PARALLEL_FROM, cores=8, load=3.0) == 4  # at most 4
+    assert auto_workers(PARALLEL_FROM, cores=4, load=1.4) == 3

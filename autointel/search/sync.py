@@ -6,9 +6,9 @@ without a row, commits the index, and only then writes the rows.  A crash in bet
 (delete-by-rowid + add, so never twice), and never leaves an entry the database does not know about.
 
 Segmentation (jieba) and tantivy's indexing threads share the cost about evenly.  A sync into an empty
-index (a rebuild, a first sync) adds documents without deleting an older version first.  On machines with
-cores to spare beyond the 2 that this process and tantivy's writer use, large syncs segment in worker
-processes while this one reads the database and feeds tantivy (auto_workers).
+index (a rebuild, a first sync) adds documents without deleting an older version first.  When other jobs
+leave at least 2 cores idle, large syncs segment in worker processes while this one reads the database
+and feeds tantivy (auto_workers).
 """
 from __future__ import annotations
 
@@ -46,14 +46,21 @@ def _chunks(rows: list, size: int) -> Iterator[list]:
         yield rows[i:i + size]
 
 
-def auto_workers(pending: int) -> int:
-    """Segmenting processes for a sync of ``pending`` documents.  This process (SQLite, tantivy documents) and
-    tantivy's 2 writer threads need about two cores of their own; on the 2-core machine of docs/benchmarks.md
-    two workers made the bulk rebuild 2.6x slower (397 against 1,027 documents/s, 18.6 against 12.7 CPU
-    seconds), so workers only come with the cores beyond those."""
+def auto_workers(pending: int, *, cores: int | None = None, load: float | None = None) -> int:
+    """Segmenting processes for a sync of ``pending`` documents: one per core that other jobs leave idle
+    (the cores less the 1-minute load average), when at least 2 are.  On the 2-core machine of
+    docs/benchmarks.md, idle, 2 workers rebuilt the bulk index at 1,891 and 1,970 documents/s against 1,127
+    and 1,581 in this process alone; under other jobs' load they made it 2.6x slower (397 against 1,027),
+    the workers then fighting this process and tantivy's writer threads for the cores."""
     if pending < PARALLEL_FROM:
         return 1
-    spare = (os.cpu_count() or 1) - 2
+    cores = cores or os.cpu_count() or 1
+    if load is None:
+        try:
+            load = os.getloadavg()[0]
+        except OSError:  # not available on this platform: assume busy
+            load = float(cores)
+    spare = int(cores - load + 0.5)
     return min(spare, 4) if spare >= 2 else 1
 
 
