@@ -25,7 +25,7 @@ from typing import Sequence
 
 import yaml
 
-from autointel.facts.period import Period, find_periods
+from autointel.facts.period import Period, _shift_year, find_periods
 from autointel.facts.quantity import Quantity, find_quantities
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
@@ -1285,15 +1285,6 @@ def _year_after_compared(text: str, periods: "_SentencePeriods", clause_start: i
     if end is None or end > published:
         return None
     return re.sub(r"\d{4}", lambda m: str(int(m.group()) + 1), p.label, count=1), start, end
-
-
-def _shift_year(d: date | None, k: int) -> date | None:
-    if d is None:
-        return None
-    try:
-        return d.replace(year=d.year + k)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + k, day=28)
 
 
 def _span_of_duration(text: str, duration: re.Match, before: list[Period]):
