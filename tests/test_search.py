@@ -148,6 +148,15 @@ def test_query_parser_segments_and_keeps_names_whole(store):
     assert ["自动", "驾驶"] in plan.groups[0].alternatives
 
 
+def test_regional_names_are_single_terms_not_characters(store):
+    # 輝達 -> 辉达 by characters: a Taiwan-style name the segmenter did not know fell apart into 辉 / 达
+    parser = QueryParser(kb_for(store), segmenter_for_store(store))
+    plan = parser.parse("輝達 自駕")
+    nvidia = plan.groups[0]
+    assert "nvidia" in " ".join(nvidia.entity_ids).lower()
+    assert all(len(alt) == 1 for alt in nvidia.alternatives), nvidia.alternatives
+
+
 def test_bad_filter_is_a_coded_error(store):
     from autointel.search.query import QueryError
 

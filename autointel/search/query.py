@@ -23,7 +23,7 @@ from importlib import resources
 import yaml
 
 from autointel.errors import AutointelError
-from autointel.kb.loader import KnowledgeBase, lookup_key
+from autointel.kb.loader import KnowledgeBase, lookup_key, to_simplified_chars
 from autointel.normalize.script import to_simplified
 from autointel.search.segment import Segmenter
 
@@ -306,7 +306,9 @@ class QueryParser:
         else:
             surfaces += self.glossary.synonyms.get(word, [])
             if typed and typed != word:
-                surfaces.append(typed)  # as typed, in case the article kept a Taiwan word
+                # the Taiwan word as typed (自駕 -> 自驾), in case the article kept it: in Simplified characters,
+                # as the index holds canonical text (輝 / 達 as typed would be two terms no document has)
+                surfaces.append(to_simplified_chars(typed))
         for s in dict.fromkeys(surfaces):
             tokens = self.seg.query_tokens(s)
             if tokens and tokens not in g.alternatives:

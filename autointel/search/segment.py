@@ -78,10 +78,13 @@ def _numbers(joined: str) -> str:
 
 
 def name_words(kb: KnowledgeBase) -> list[str]:
-    """The knowledge base's Simplified names that contain Han characters (Latin names split on spaces anyway)."""
+    """The knowledge base's Simplified names that contain Han characters (Latin names split on spaces anyway),
+    regional ones included: a query in Taiwan wording (輝達, 賓士) must not fall apart into single characters.
+    (The glossary's compounds, 自动驾驶 or 网络攻击, are not added: a document's 网络攻击 would then no longer
+    match a query for 攻击; measured on the search evaluation, recall@10 0.824 -> 0.805.)"""
     words: set[str] = set()
     for e in kb.entities.values():
-        for s in [e.name, *e.aliases, *e.weak]:
+        for s in [e.name, *e.aliases, *e.weak, *e.regional]:
             s = to_simplified_chars(s).strip()
             if len(s) >= 2 and _HAN.search(s) and " " not in s:
                 words.add(s)
