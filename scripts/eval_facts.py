@@ -1,9 +1,10 @@
 """Fact and claim extraction scores on the annotated set (eval/facts).
 
-    .venv/bin/python scripts/eval_facts.py [--set main|dev|heldout2|heldout|heldout3] [--errors N] [--json]
+    .venv/bin/python scripts/eval_facts.py [--set main|dev|heldout2|heldout|heldout3|heldout4] [--errors N] [--json]
 
 `main` (= `gold`, eval/facts/gold_*.yaml), `dev` (dev_*.yaml) and `heldout2` (heldout2_*.yaml) are the sets
-the rules are tuned on; `heldout` (heldout_*.yaml) and `heldout3` (heldout3_*.yaml) are only scored.
+the rules are tuned on; `heldout` (heldout_*.yaml), `heldout3` (heldout3_*.yaml) and `heldout4`
+(heldout4_*.yaml) are only scored.
 """
 from __future__ import annotations
 
