@@ -112,6 +112,38 @@ def test_relaxed_tiers_follow_full_matches(engine):
     assert result.hits and result.hits[0].title == "比亚迪欧洲交付大增" and result.hits[0].tier > 1
 
 
+def test_all_but_one_tier_is_the_minimum_match_it_replaces(engine):
+    import tantivy
+
+    plan = engine.parser.parse("比亚迪 欧洲 交付 匈牙利")
+    optional = [g for g in plan.positive if not (g.required or g.phrase)]
+    searcher = engine.index.searcher()
+
+    def found(query):
+        return sorted(searcher.fast_field_values("rowid", [a for _, a in searcher.search(query, 50).hits]))
+
+    minimum = tantivy.Query.boolean_query(
+        [(tantivy.Occur.Should, engine.group_query(g)) for g in optional], len(optional) - 1)
+    assert found(engine._all_but_one(optional)) == found(minimum) != []
+
+
+def test_a_word_no_document_has_leaves_the_others_required(engine):
+    plan = engine.parser.parse("比亚迪 欧洲 交付 zyxwvut")
+    optional = [g for g in plan.positive if not (g.required or g.phrase)]
+    min_match, left_out = engine._relaxed(engine.index.searcher(), optional, len(optional) - 1)
+    assert min_match is None and [g.label for g in left_out] == ["zyxwvut"]
+    hits = engine.search("比亚迪 欧洲 交付 zyxwvut").hits
+    assert hits[0].title == "比亚迪欧洲交付大增" and hits[0].tier == 2
+    assert engine._relaxed(engine.index.searcher(), optional + optional[-1:], len(optional))[0] == 0
+
+
+def test_an_alternative_containing_another_only_scores():
+    from autointel.search.engine import _minimal
+
+    assert _minimal([["代工"], ["代工", "生产"], ["optimus"], ["特斯拉", "optimus"], ["传言"]]) == [
+        ["代工"], ["optimus"], ["传言"]]
+
+
 def test_facets_count_outlets_and_entities(engine):
     facets = engine.search("比亚迪 OR 宁德时代").facets
     assert dict(facets["outlet"]) == {"甲网": 2}
