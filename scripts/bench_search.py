@@ -4,6 +4,8 @@
     .venv/bin/python scripts/bench_search.py --db /tmp/bulk.db
     # on a synthetic corpus of recombined real sentences, written straight into a fresh database:
     .venv/bin/python scripts/bench_search.py --synthetic 1000000 --db /tmp/syn1m.db
+    # the same with articles made of runs of consecutive sentences (topical: word frequencies of real news)
+    .venv/bin/python scripts/bench_search.py --synthetic 1000000 --topical --db /tmp/syn1m_topical.db
 
 Queries: the texts of the annotated query sets (eval/search, Simplified, Traditional and English) plus
 entity, filter and phrase queries; each is run ``--rounds`` times after one warm-up round.  Latency is the
@@ -39,7 +41,7 @@ def queries() -> list[str]:
     return out + EXTRA_QUERIES
 
 
-def write_synthetic(db: str, n: int, seed: int) -> float:
+def write_synthetic(db: str, n: int, seed: int, topical: bool = False) -> float:
     """Synthetic articles inserted as canonical documents (no reader, no normaliser: they are generated
     clean); returns the seconds it took."""
     from synthetic_corpus import iter_synthetic
@@ -52,7 +54,7 @@ def write_synthetic(db: str, n: int, seed: int) -> float:
     t0 = time.perf_counter()
     store.begin()
     batch = []
-    for k, a in enumerate(iter_synthetic(n, seed=seed), 1):
+    for k, a in enumerate(iter_synthetic(n, seed=seed, topical=topical), 1):
         published = f"{a['published']}T08:00:00+00:00"
         batch.append((f"syn{k:07d}", f"synthetic:{a['id']}", "ok", "synthetic", a["outlet"], a["title"], a["title"],
                       published, published, "simplified", a["text"], "[]", content_hash(a["text"]), now, now))
@@ -83,6 +85,8 @@ def main() -> int:
     ap.add_argument("--db", required=True)
     ap.add_argument("--synthetic", type=int, default=0, help="first write N synthetic articles into --db")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--topical", action="store_true",
+                    help="synthetic articles of runs of consecutive sentences (word frequencies as in real news)")
     ap.add_argument("--no-rebuild", action="store_true", help="measure queries on the existing index only")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--workers", type=int, default=None, help="segmenting processes for the build (default: auto)")
@@ -98,7 +102,7 @@ def main() -> int:
     if args.synthetic:
         if Path(args.db).exists():
             sys.exit(f"{args.db} exists; the synthetic corpus goes into a fresh database")
-        report["synthetic_write_seconds"] = round(write_synthetic(args.db, args.synthetic, args.seed), 1)
+        report["synthetic_write_seconds"] = round(write_synthetic(args.db, args.synthetic, args.seed, args.topical), 1)
     store = open_store(args.db)
     docs = store.conn.execute("SELECT count(*) FROM documents WHERE status = 'ok'").fetchone()[0]
     chars = store.conn.execute("SELECT sum(length(canonical)) FROM documents WHERE status = 'ok'").fetchone()[0]

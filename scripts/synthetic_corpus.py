@@ -172,8 +172,10 @@ class SyntheticCorpus:
     """Deterministic article factory over a sentence pool (one numpy Generator, no global state)."""
 
     def __init__(self, pool: SentencePool, seed: int = 0, dup_rate: float = 0.02, window: int = 5000,
-                 start: dt.date = dt.date(2022, 1, 1), days: int = 1400):
+                 start: dt.date = dt.date(2022, 1, 1), days: int = 1400, topical: bool = False):
         self.pool = pool
+        self.topical = topical
+        self._cum = np.cumsum(pool.lengths, dtype=np.int64) if topical else None
         self.rng = np.random.default_rng(seed)
         self.dup_rate = dup_rate
         self.recent: deque[dict] = deque(maxlen=window)  # originals a variant may copy: bounded memory
@@ -218,6 +220,20 @@ class SyntheticCorpus:
         self._stream_base = int(self._stream_cum[end - 1])
         sentences = self.pool.sentences
         return [sentences[i] for i in chosen]
+
+    def _runs(self, target: float) -> list[str]:
+        """Topical mode: one to three runs of consecutive pool sentences (the pool keeps each source article's
+        sentences in order), so an article is about what its sources were about and words co-occur as in
+        real news; drawn from anywhere, 50 sentences come from 50 articles and every common word is in
+        every document."""
+        r, cum, n = self.rng, self._cum, len(self.pool.sentences)
+        k = int(r.integers(1, 4))
+        out: list[str] = []
+        for start in r.integers(0, n, k).tolist():
+            base = int(cum[start - 1]) if start else 0
+            end = min(int(np.searchsorted(cum, base + int(target / k))) + 1, n)
+            out += self.pool.sentences[start:end]
+        return out
 
     @staticmethod
     def _paragraphs(sents: list[str], per: int) -> str:
@@ -270,7 +286,7 @@ class SyntheticCorpus:
                 original = self.recent[int(self.rng.integers(0, len(self.recent)))]
                 yield self._variant(original, number)
                 continue
-            sents = self._sentences(u["length"][i])
+            sents = self._runs(u["length"][i]) if self.topical else self._sentences(u["length"][i])
             per = 3 + number % 3
             article = {"id": f"syn{number:08d}", "title": self._title(i), "text": self._paragraphs(sents, per),
                        "published": (self.start + dt.timedelta(days=int(u["day"][i]))).isoformat(),
@@ -280,11 +296,14 @@ class SyntheticCorpus:
 
 
 def iter_synthetic(n: int, seed: int = 0, shared: Path = DEFAULT_SHARED, *, dup_rate: float = 0.02,
-                   pool: SentencePool | None = None) -> Iterator[dict]:
+                   pool: SentencePool | None = None, topical: bool = False) -> Iterator[dict]:
     """n synthetic articles, deterministic given seed (and the shared files); about dup_rate of them are
-    planted near-duplicates of an earlier one (field "dup_of"). Pass a loaded pool to skip reloading."""
+    planted near-duplicates of an earlier one (field "dup_of"). Pass a loaded pool to skip reloading.
+    ``topical``: articles made of runs of consecutive sentences (see SyntheticCorpus._runs), not of
+    sentences drawn one by one; the deduplication benchmark keeps the default, whose unrelated articles
+    share only chance sentences."""
     pool = pool or load_pool(Path(shared))
-    yield from SyntheticCorpus(pool, seed=seed, dup_rate=dup_rate).articles(n)
+    yield from SyntheticCorpus(pool, seed=seed, dup_rate=dup_rate, topical=topical).articles(n)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -243,6 +243,19 @@ def test_failed_reingest_removes_the_document_from_search(store, tmp_path, engin
     assert engine.index.searcher().num_docs == len(ARTICLES) - 1
 
 
+def test_rebuild_in_batches_with_workers_indexes_each_document_once(store, engine):
+    # the next batch is read and segmented while the one before is added and committed
+    from autointel.search.sync import open_index, rebuild_index
+
+    index = open_index(store)
+    try:
+        assert rebuild_index(store, index, segmenter_for_store(store), workers=2, batch=2) == len(ARTICLES)
+        assert index.searcher().num_docs == len(ARTICLES)
+    finally:
+        index.close()
+    assert titles(open_engine(store).search("比亚迪 欧洲"))[0] == "比亚迪欧洲交付大增"
+
+
 def test_segmenting_workers_only_on_cores_other_jobs_leave_idle():
     from autointel.search.sync import PARALLEL_FROM, auto_workers
 

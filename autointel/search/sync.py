@@ -90,12 +90,26 @@ def sync_index(store, index: SearchIndex, segmenter: Segmenter, *, batch: int = 
     else:
         _init_worker(segmenter)
     done = 0
+
+    def read(chunk: list[int]):
+        rows = search_store.rows_to_index(conn, chunk)
+        keywords = search_store.keywords_of(conn, [r["id"] for r in rows])
+        texts = [(r["rowid"], r["title"] or "", r["canonical"] or "") for r in rows]
+        # with workers, segmenting starts now (imap queues every task at once) and runs while this process
+        # adds the batch before to the index and commits it: they are never left waiting on a commit
+        segmented = pool.imap(_segment, _chunks(texts, CHUNK)) if pool else None
+        return rows, keywords, texts, segmented
+
     try:
-        for chunk in _chunks(pending, batch):
-            rows = search_store.rows_to_index(conn, chunk)
-            keywords = search_store.keywords_of(conn, [r["id"] for r in rows])
-            texts = [(r["rowid"], r["title"] or "", r["canonical"] or "") for r in rows]
-            segmented = (pool.imap(_segment, _chunks(texts, CHUNK)) if pool else [_segment(texts)])
+        batches = _chunks(pending, batch)
+        first = next(batches, None)
+        ahead = read(first) if first is not None else None
+        while ahead is not None:
+            rows, keywords, texts, segmented = ahead
+            following = next(batches, None)
+            ahead = read(following) if following is not None and pool else None
+            if segmented is None:
+                segmented = [_segment(texts)]
             by_rowid = {r["rowid"]: r for r in rows}
             for part in segmented:
                 for rowid, title_tokens, body_tokens in part:
@@ -110,6 +124,8 @@ def sync_index(store, index: SearchIndex, segmenter: Segmenter, *, batch: int = 
             done += len(rows)
             if on_progress:
                 on_progress(done)
+            if ahead is None and following is not None:  # no workers: read the next batch only now
+                ahead = read(following)
     finally:
         if pool:
             pool.close()
