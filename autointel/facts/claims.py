@@ -12,6 +12,7 @@ the knowledge base (北汽蓝谷 and 北京现代 belong to 北汽集团).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -49,6 +50,7 @@ class ClaimRules:
     any_status: re.Pattern  # every status word, and what a no-comment starts with
     sources: tuple[str, ...]
     speech: tuple[str, ...]
+    not_after: dict[str, frozenset[str]]  # trigger -> characters it may not follow
 
 
 @lru_cache(maxsize=1)
@@ -61,16 +63,21 @@ def rules() -> ClaimRules:
     for ctype, triggers, minimum in types:
         for t in triggers:
             by_trigger.setdefault(t, []).append((ctype, minimum))
-    not_before = {t: "".join(chars) for t, chars in (data.get("not_before") or {}).items()}
-    pattern = re.compile("|".join(re.escape(t) + (f"(?![{re.escape(not_before[t])}])" if t in not_before else "")
+    # what may not follow a trigger: characters (投资者) or words (发布公告)
+    not_before = {t: "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+                  for t, words in (data.get("not_before") or {}).items()}
+    # what may not precede it (相关税 holds 关税) is checked on each match (_preceded): a lookbehind in the
+    # alternation would cost the scan its speed
+    pattern = re.compile("|".join(re.escape(t) + (f"(?!(?:{not_before[t]}))" if t in not_before else "")
                                   for t in sorted(by_trigger, key=len, reverse=True)))
     status = tuple((st, tuple(data["status"][st])) for st in order)
     patterns = tuple((st, re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))))
                      for st, words in status)
     words = sorted({w for _, ws in status for w in ws} | {"未", "没有"}, key=len, reverse=True)
     any_status = re.compile("|".join(re.escape(w) for w in words))
+    not_after = {t: frozenset(chars) for t, chars in (data.get("not_after") or {}).items()}
     return ClaimRules(types, pattern, by_trigger, status, patterns, any_status, tuple(data["sources"]),
-                      tuple(data["speech"]))
+                      tuple(data["speech"]), not_after)
 
 
 def extract_claims(text: str, mentions: Sequence, kb) -> list[Claim]:
@@ -80,15 +87,28 @@ def extract_claims(text: str, mentions: Sequence, kb) -> list[Claim]:
     out: list[Claim] = []
     spans = sentences(text)
     rumour_goes_on: str | None = None
+    para_rumour = False
+    # where an unnamed source is named (most documents: nowhere), to test sentence openings by bisection
+    sources = [m.start() for m in _SOURCE_WORD.finditer(text)]
     for (s_start, s_end), in_sentence in zip(spans, by_sentence(spans, linked)):
         if not in_sentence:
             rumour_goes_on = None
+            para_rumour = bool(sources) and _opens_with_source(text, s_start, s_end, sources)
+            status = _status(text[s_start:s_end], r) if out and _UNNAMED_SPEAKER.match(text, s_start) else None
+            if status in ("denied", "no_comment"):
+                # "…任命…李鹏程为小鹏汽车 CEO 助理。官方对此暂未回应。": an answer naming no one, by "官方" or
+                # "该公司", is the answer of the paragraph's latest claim's first side
+                para_start = text.rfind("\n", 0, s_start) + 1
+                last = next((c for c in reversed(out) if c.start >= para_start and c.status in ("rumoured", "reported")), None)
+                if last is not None:
+                    out.append(Claim(last.type, last.participants, status, kb.entities[last.participants[0]].name,
+                                     last.participants[0], s_start, s_end, text[s_start:s_end].strip()))
             continue
         in_this_sentence: list[Claim] = []
         # "有消息称，…正在商谈合作…，未来或还将接手…": the rumour covers the whole sentence, and the next
         # one when this one ends with a semicolon ("知情人透露，…股份；而与北汽集团的合作则由…")
-        carried = rumour_goes_on or "reported"
-        rumour_goes_on = None
+        carried = rumour_goes_on or ("rumoured" if para_rumour else "reported")
+        rumour_goes_on, para_rumour = None, False
         for a, b in _parts(text, s_start, s_end):
             part = text[a:b]
             here = [m for m in in_sentence if a <= m.start < b]
@@ -115,6 +135,8 @@ def extract_claims(text: str, mentions: Sequence, kb) -> list[Claim]:
                 continue
             if status == "reported" and attribution_id and _speaks_for(kb, attribution_id, {m.entity_id for m in sides}):
                 status = "confirmed"  # the party itself says it (福特表示将…, 马斯克表示 for 特斯拉)
+            elif status == "reported" and _WE_SAID.search(text, s_start, b):
+                status = "confirmed"  # "…首席执行官在声明中表示：“我们很高兴能与极星合作”": a side speaking of itself
             for ctype in types:
                 participants = tuple(dict.fromkeys(
                     m.entity_id for m in (here if _enough(here, ctype, kb, r) else sides)
@@ -126,6 +148,10 @@ def extract_claims(text: str, mentions: Sequence, kb) -> list[Claim]:
             carried = status if status in ("rumoured",) else carried
         if carried == "rumoured" and text[s_end - 1:s_end] in ("；", ";"):
             rumour_goes_on = carried
+        if sources and not in_this_sentence and _opens_with_source(text, s_start, s_end, sources):
+            # "据知情人士透露，…组织架构已接近尾声。小鹏内部已发文任命…": a sentence opened by an unnamed source
+            # that makes no claim itself introduces the next sentence of its paragraph
+            para_rumour = True
     return out
 
 
@@ -133,6 +159,22 @@ def extract_claims(text: str, mentions: Sequence, kb) -> list[Claim]:
 # 知情，而小米集团还未回应"; each part gets its own status and its own claims or answers
 _TURN = re.compile(r"[，,；;](?=不过|但是|但|然而|而|可是|对此)")
 _NO_COMMENT = re.compile(r"(?:未|没有|尚未|暂未|还未|并未)[^，,。；]{0,10}(?:回应|置评|表态|答复|回复)")
+_WE_SAID = re.compile(r"(?:表示|称|说|声明)\s*[:：，,]?\s*[“「\"]\s*我们")
+_UNNAMED_SPEAKER = re.compile(r"\s*(?:官方|对方|该公司|该企业|公司方面|公司)(?:方面)?(?:对此|就此)?")
+# a paragraph opened by an unnamed source ("据知情人士透露，", "有消息称，")
+_SOURCE_OPENING = re.compile(r"\s*(?:[^，,。；]{0,12}[，,]\s*)?(?:据|有)?(?:一位|多位|两位|三位|四位)?(?:知情人士|知情人|消息人士|消息称|业内人士)")
+_SOURCE_WORD = re.compile(r"人士|消息称|知情人")
+
+
+def _opens_with_source(text: str, s_start: int, s_end: int, sources: list[int]) -> bool:
+    """Does the sentence open with an unnamed source (one of ``sources``, the positions of source words,
+    near its start) and end before the paragraph does?"""
+    i = bisect_left(sources, s_start)
+    if i == len(sources) or sources[i] >= min(s_end, s_start + 24):
+        return False  # most sentences: no source word near their start
+    return bool(_SOURCE_OPENING.match(text, s_start)) and text[s_end - 1:s_end] != "\n" and text[s_end:s_end + 1] != "\n"
+
+
 _ALL_OF_THEM = re.compile(r"这些|一一|均被|都被|全部|上述")
 
 
@@ -200,7 +242,7 @@ def _types(part: str, mentions: list, kb, r: ClaimRules, offset: int = 0) -> lis
     out: list[str] = []
     by_noun_only: set[str] = set()
     for m in r.trigger_pattern.finditer(part):
-        if any(x.start < offset + m.end() and offset + m.start() < x.end for x in mentions):
+        if any(x.start < offset + m.end() and offset + m.start() < x.end for x in mentions) or _preceded(part, m, r):
             continue  # a trigger inside a name (北京汽车股份) is part of the name
         for ctype, _minimum in r.trigger_types[m.group()]:
             if _enough(mentions, ctype, kb, r):
@@ -327,7 +369,19 @@ def _dice(a: set[str], b: set[str]) -> float:
 def _triggers_of(ctype: str, text: str) -> frozenset[str]:
     r = rules()
     return frozenset(m.group() for m in r.trigger_pattern.finditer(text or "")
-                     if any(t == ctype for t, _ in r.trigger_types[m.group()]))
+                     if any(t == ctype for t, _ in r.trigger_types[m.group()]) and not _preceded(text, m, r))
+
+
+def _preceded(text: str, m: re.Match, r: "ClaimRules") -> bool:
+    """Is the match no trigger: after a character it may not follow (相关税: 相 + 关税), or 发布 of a report
+    ("发布三季度财报", "发布2024年业绩公告": a statement, not a product)?"""
+    chars = r.not_after.get(m.group())
+    if chars is not None and m.start() > 0 and text[m.start() - 1] in chars:
+        return True
+    return m.group() == "发布" and bool(_REPORT_AFTER.match(text, m.end()))
+
+
+_REPORT_AFTER = re.compile(r"[^，,。；《]{0,10}?(?:财报|公告|年报|季报|业绩|报告|声明)")  # not 数据: 发布一款数据中心芯片
 
 
 def _related(kb, x: str, y: str) -> bool:

@@ -134,7 +134,7 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
         return []
     vocab = vocabulary()
     # a handful counted in words (两个, 三家) is prose, not a figure anyone tracks
-    quantities = [q for q in map(lambda q: _implied_unit(text, q), find_quantities(text)) if q.unit and not (
+    quantities = [q for q in map(lambda q: _implied_unit(text, q), _shared_units(text, find_quantities(text))) if q.unit and not (
         q.unit in ("unit", "store") and q.value < 10 and not any(c.isdigit() for c in q.text))]
     quantities = _without_restatements(text, quantities)
     if not quantities:
@@ -172,11 +172,21 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
         here = linked[bisect_left(starts, s_start):bisect_left(starts, s_end)]
         if i and _LATTER_FORMER.match(text, s_start):
             here = _with_referent(text, kb, s_start, here, linked[bisect_left(starts, spans[i - 1][0]):bisect_left(starts, s_start)])
+        elif i and _THE_NEW_CAR.match(text, s_start):
+            here = _with_car(text, kb, s_start, here, linked[bisect_left(starts, spans[i - 1][0]):bisect_left(starts, s_start)])
         found = []
         company = _company_in(linked[bisect_left(starts, para_start):bisect_left(starts, s_start)], kb, para_start,
                               s_start, text)
+        # the one company the paragraph's sentence before is about, when it gave no figure ("2022 年，比亚迪
+        # 成为现象级的存在。全年累计销量 186.35 万辆"): a flow naming nobody is its, not the country's
+        topic = None
+        if previous is None and i > para_first:
+            named = {m.entity_id for m in _candidates(linked[bisect_left(starts, spans[i - 1][0]):bisect_left(starts, s_start)],
+                                                      kb, spans[i - 1][0], s_start, text)}
+            topic = named.pop() if len(named) == 1 else None
+            topic = topic if topic and kb.entities[topic].type in _VEHICLE_MAKERS else None
         for q in in_sentence:
-            fact = _fact(text, q, s_start, s_end, vocab, here, kb, periods, previous, national, before, company)
+            fact = _fact(text, q, s_start, s_end, vocab, here, kb, periods, previous, national, before, company, topic)
             if fact is not None:
                 found.append(fact)
                 previous = fact
@@ -214,6 +224,24 @@ def _media_as_company(text: str, kb, m) -> bool:
 _COMPANY_MEASURE_AFTER = re.compile(r"\s?(?:公司)?(?:的)?\s?(?:股价|股票|市值|估值|营收|收入|净利润|利润|亏损|员工|裁员|上涨|下跌|大涨|大跌|暴涨|暴跌|涨|跌)")
 
 
+def _shared_units(text: str, quantities: list[Quantity]) -> list[Quantity]:
+    """"起售价分别为15999、19999元": a bare number listed right before a number with a unit shares it (one
+    pass, each number looks at the next only). Not when the second one carries 万/亿 the first lacks (its
+    magnitude would be a guess), nor for units no fact has (2023、2024年, 14、16寸)."""
+    out = list(quantities)
+    for i in range(len(out) - 2, -1, -1):
+        q, nxt = out[i], out[i + 1]
+        if q.unit is None and q.kind == "amount" and nxt.unit in _LISTED_UNITS and nxt.kind == "amount" \
+                and _LIST_GAP.fullmatch(text, q.end, nxt.start) and any(c.isdigit() for c in q.text) \
+                and (not re.search(r"[万亿]", nxt.text) or re.search(r"[万亿]", q.text)):
+            out[i] = replace(q, unit=nxt.unit)
+    return out
+
+
+_LISTED_UNITS = frozenset({"CNY", "USD", "EUR", "JPY", "HKD", "vehicle", "person", "percent"})
+_LIST_GAP = re.compile(r"\s*(?:、|和|与|及)\s*")
+
+
 def _implied_unit(text: str, q: Quantity) -> Quantity:
     """A round amount with no unit takes the one its measure implies: "售价接近50万" is 万元, "单月交付量稳定在
     1.5-1.8万之间" vehicles, "突破了5万订单"/"超过26万份" orders counted. Only amounts written with 万 or 亿:
@@ -225,13 +253,17 @@ def _implied_unit(text: str, q: Quantity) -> Quantity:
         return replace(q, unit="CNY")  # "售价接近50万", "调整后净利润 62 亿", "营收增长 99.2 亿": yuan
     if _VOLUME_CUE_BEFORE.search(before) and not text.startswith(("元", "美元"), q.end):
         return replace(q, unit="vehicle")
+    if _STAFF_BEFORE.search(text, max(0, q.start - 12), q.start) or _STAFF_AFTER.match(text, q.end):
+        return replace(q, unit="person")  # "员工总数已经超过54万", "新增了28万的员工": people
     if text.startswith(("订单", "份订单", "份"), q.end) and re.search(r"订单|订购|预订|大定|锁单", text[max(0, q.start - 16):q.end + 3]):
         return replace(q, unit="unit")
     return q
 
 
-_PRICE_CUE_BEFORE = re.compile(r"(?:售价|起售价|起价|定价|指导价|预售价|价格)(?:为|是|在|约|仅|接近|低于|高于|不到|超过|达)?\s*$")
+_PRICE_CUE_BEFORE = re.compile(r"(?:售价|起售价|起价|定价|指导价|预售价|价格)(?:区间)?(?:为|是|在|约|仅|接近|低于|高于|不到|超过|达)?\s*$")
 _MONEY_CUE_BEFORE = re.compile(r"(?:营收|营业收入|收入|净利润|净利|利润|净亏损|亏损)(?:同比)?(?:为|是|约|达|达到|增长|下降|减少|增加)?\s*$")
+_STAFF_BEFORE = re.compile(r"(?:员工|雇员|职工)(?:总数|人数|数量|规模|总人数)?(?:已经|已|目前|共){0,2}(?:超过|达到|达|为|有|约|逾|近)?\s*$")
+_STAFF_AFTER = re.compile(r"\s?(?:的|名)?(?:员工|雇员|职工)")
 _VOLUME_CUE_BEFORE = re.compile(r"(?:销量|交付量|产量|交付|销售|出口量|批发量|零售量)(?:为|是|在|约|达|达到|稳定在|突破|超过|接近|保持在)?\s*$")
 
 
@@ -253,6 +285,20 @@ _RESTATED = re.compile(r"\s*(?:[（(]\s*(?:当前|目前|现)?\s*(?:约合|折�
 
 
 _LATTER_FORMER = re.compile(r"\s*(?:而|但|但是|不过)?\s*(后者|前者)")
+
+
+_THE_NEW_CAR = re.compile(r"\s*(?:新车|该车|此车|这款车|这款新车|该车型|该款车型|这款车型)")
+
+
+def _with_car(text: str, kb, s_start: int, here: list, before: list) -> list:
+    """A sentence opening with 新车/该车/这款车 is about the last car the sentence before named ("…乐道 L60
+    完成亮相并公布了预售价。新车预售价为 21.99 万元": 乐道L60's price)."""
+    m = _THE_NEW_CAR.match(text, s_start)
+    cars = [x for x in _candidates(before, kb, 0, len(text), text) if kb.entities[x.entity_id].type == "model"
+            and not _is_component(kb, x.entity_id)]
+    if not cars:
+        return here
+    return [_Mention(m.start(), m.end(), cars[-1].entity_id), *here]
 
 
 def _with_referent(text: str, kb, s_start: int, here: list, before: list) -> list:
@@ -300,10 +346,17 @@ def _is_heading(text: str, s_start: int, s_end: int) -> bool:
     digest) is a heading: figures in headings are repeated or loose (the README's "numbers in titles")."""
     line_start = s_start == 0 or text[s_start - 1] == "\n"
     line_end = s_end == len(text) or text[s_end:s_end + 1] == "\n"
-    return line_start and line_end and s_end - s_start <= _HEADING_MAX and text[s_end - 1] not in "。！？!?；;"
+    if not (line_start and line_end) or text[s_end - 1] in "。！？!?；;":
+        return False
+    # a longer line is a heading when the next opens a news item with its date ("…估值超 200 亿美元⏎2 月 4 日，
+    # 四位知情人士称…"), as the sections of a digest do
+    return s_end - s_start <= _HEADING_MAX or (s_end - s_start <= _DIGEST_HEADING_MAX
+                                               and bool(_ITEM_DATE.match(text, s_end + 1)))
 
 
 _HEADING_MAX = 40
+_DIGEST_HEADING_MAX = 80
+_ITEM_DATE = re.compile(r"\s*(?:北京时间|当地时间)?\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日")
 
 
 def _respectively(text: str, s_start: int, found: list[Fact], linked: list, kb,
@@ -378,8 +431,10 @@ def _is_gap(text: str, q: Quantity, clause_start: int) -> bool:
 
 def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, linked: list, kb,
           periods: "_SentencePeriods", previous: Fact | None, national: bool = False,
-          before: Fact | None = None, company: str | None = None) -> Fact | None:
+          before: Fact | None = None, company: str | None = None, topic: str | None = None) -> Fact | None:
     clause_start = _clause_start(text, s_start, q.start)
+    if q.unit == "store" and _FIRMS_BEFORE.search(text, clause_start, q.start):
+        q = replace(q, unit="unit")  # "企业达到300多家": firms, not stores
     if _is_gap(text, q, clause_start) or _PER_SHARE.search(text, clause_start, q.start):
         return None  # (每股收益2.2美元: earnings per share, no measure of the vocabulary)
     clause_end = _clause_end(text, q.end, s_end)
@@ -397,6 +452,18 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
         return None  # "涨幅高达 121%，远超同期恒生科技指数的 18.7%": the figure of what it is measured against
     if _MARK_AFTER.match(text, q.end) and _CROSSED_BEFORE.search(text, clause_start, q.start):
         return None  # "失守 100 美元整数关口", "股价也突破 20 港元大关": a round mark crossed, not the figure
+    if text[q.start - 1:q.start] == "每" and _ONE_IN.match(text, q.end):
+        return None  # "每 10 辆汽车就有一辆是电动汽车": a ratio of a fleet, not ten cars
+    if q.unit in _MONEY and _DEAL_VALUE.search(text, clause_start, q.start):
+        return None  # "这笔交易的价值约为31.8亿美元": a deal's value is not annotated (README), whatever cue came before
+    if q.unit in _MONEY and _CLASS_AFTER.match(text, q.end) and not _POSITIONED.search(text, clause_start, q.start):
+        # "起售价在14万元级", "30万级": a price class, not a price; but "定位为15万元级智能纯电SUV" says
+        # what the model costs
+        return None
+    if _OTHERWISE.search(text, s_start, q.start):
+        return None  # "否则将被处以最高2千万欧元或全球年营业额4%的罚款": what would follow, not what happened
+    if _FRACTION.search(q.text) and _RATIO_BEFORE.search(text, clause_start, q.start):
+        return None  # "是特斯拉9570美元的八分之一": a ratio between two figures, not a measure
     if q.unit in _MONEY and _PER_DISTANCE_AFTER.match(text, q.end):
         return None  # "成本大约在 0.4 美元/英里": a rate per distance or time, no unit of the vocabulary
     if _HYPOTHESIS.search(text, s_start, clause_start) and _WOULD.search(text, clause_start, q.start):
@@ -442,9 +509,16 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
         metric = "price"  # "向美国客户收取 599 美元的一次性硬件费用和每月 120 美元的互联网服务费": what customers pay
     if q.unit not in vocab.units[metric] and not percent:
         return None
+    if metric == "market_share" and cue_at is not None and "人口" in text[cue_at:q.start]:
+        return None  # "占全国人口的比重为62.0%": a population share, no measure of the vocabulary
     if metric == "market_share" and cue_at is not None and _ELECTRIFIED.search(
             text, max(_clause_start(text, s_start, cue_at), cue_at - 20), cue_at):
         metric = "penetration"  # "纯电动车占比16.4%": the share of a drive type in a market, not a company's share
+    if metric == "market_share" and cue_at is not None and text.startswith("占", cue_at) \
+            and not _SHARE_BASE.search(text, min(_clause_start(text, s_start, cue_at), clause_start), min(clause_end + 8, s_end)):
+        # 占/占比/占据 alone says a share of something: a share of what no measure tracks ("广告时间高达30%",
+        # "跨省游订单占比已超8成") is no market share; "占销量的9成", "占据超过63%的份额", "新装机量全球占比" are
+        return None
     if metric == "investment":
         # "阿维塔投资引望，占股10%", "沃尔玛兜售所持京东股权，以期募资…", "获得来自软银、IDG…的投资": the
         # company invested in, sold or the investors listed are not the subject of the stake or the round
@@ -468,11 +542,12 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
             own = _subject_in(linked, kb, max(s_start, clause_start - 12), clause_start - 1, text)
             own = own if own[0] and any(m.end == clause_start - 1 and m.entity_id == own[0] for m in linked) else (None, None)
         if own[0] is None and text.startswith("的", q.end):
-            own = _subject_in(linked, kb, q.end, min(q.end + 12, clause_end), text)
+            own = _subject_in(linked, kb, q.end, min(q.end + 20, clause_end), text)
             own = own if own[0] and kb.entities[own[0]].type in ("model", "brand", "automaker", "group") else (None, None)
         subject_id, subject = own if own[0] else _subject(linked, kb, s_start, anchor, previous, text, q.start,
                                                           national and metric in NATIONAL_METRICS, metric,
-                                                          company if metric in COMPANY_METRICS else None)
+                                                          company if metric in COMPANY_METRICS else None,
+                                                          topic if metric in _VEHICLE_METRICS else None)
         industry = cue_at is not None and cue_at < q.start and bool(
             _INDUSTRY_BEFORE.search(text, max(clause_start, cue_at - 6), cue_at)) \
             and not _company_in(linked, kb, clause_start, cue_at, text)
@@ -545,6 +620,12 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
     from_clause = _clause_start(text, s_start, cue_at) if cue_at is not None and cue_at < clause_start else clause_start
     modality = _modality(text, from_clause, q, metric) or (
         previous.modality if follows and previous is not None and previous.sentence_start == s_start else None)
+    if modality is None and previous is not None and previous.modality and previous.sentence_start == s_start \
+            and cue_at is not None and clause_start <= cue_at and (
+                _BARE_TERM.fullmatch(text, clause_start, q.start) or _SHARE_OF_IT.match(text, clause_start)):
+        # "软银势将向 OpenAI 投资 400 亿美元，估值 2600 亿美元": a bare term after a planned deal is one of its
+        # terms; "预计影响营业收入不超过33亿元，约占…营业收入的4.2%": the share the forecast figure makes
+        modality = previous.modality
     if modality is None and p_start is not None and periods.args[3] is not None and p_start > periods.args[3]:
         modality = "forecast"  # "到2030年电动车占比50%" in 2025: a figure for a period not begun is no actual
     return Fact(subject_id, subject, metric, value, value_max, unit, q.qualifier,
@@ -554,7 +635,7 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
 
 # Words that make a figure a target, a plan or a forecast rather than an actual, in its clause before it
 # ("销量目标为360万辆", "预计Robotaxi的成本将达到3万美元以下", "拟募资", "计划2026年将网点数量缩减至80家")
-_MODAL_BEFORE = re.compile(r"(?P<target>目标|指引|(?:需|需要|须|必须)(?:要)?(?:达到|提升至|降至))|(?P<plan>计划|(?<!模)拟|力争|争取|希望|规划将|以期|打算)"
+_MODAL_BEFORE = re.compile(r"(?P<target>目标|指引|(?:需|需要|须|必须)(?:要)?(?:达到|提升至|降至))|(?P<plan>计划|(?<!模)拟|力争|争取|希望|规划将|以期|打算|寻求)"
                            r"|(?P<forecast>预计|预期|预测|预估|有望|将会|或将|可能会|有可能)")
 # a future verb: 将/会/要 … 投资 ("苹果将在未来四年内在美国投资超过5000亿美元", "还会新建超过1千个换电站");
 # 将 as 把 ("将推特的7500名员工人数减少到2000多人") makes only the figure after the verb a plan
@@ -584,6 +665,15 @@ _OWN_MEASURE_BEFORE = re.compile(r"[\u4e00-\u9fff]{2,}(?:为|是|达到|达|约�
 _OUTPERFORMED_BEFORE = re.compile(r"(?:远超|远高于|远低于|跑赢|跑输|超越|好于|不及|逊于)[^，,。；\d]{1,20}的\s*(?:约|近)?\s*$")
 _CROSSED_BEFORE = re.compile(r"(?:突破|跌破|失守|站上|站稳|冲破|攻破|逼近|守住)(?:了)?\s*$")
 _PER_DISTANCE_AFTER = re.compile(r"\s*(?:/|每)\s*(?:英里|公里|千米|km|小时|分钟|秒)")
+_ONE_IN = re.compile(r"[^，,。；]{0,12}?就有")
+_DEAL_VALUE = re.compile(r"(?:交易|收购|并购)(?:的)?(?:总)?(?:价值|金额|总额|总价|对价)")
+_CLASS_AFTER = re.compile(r"\s?级")
+_SHARE_OF_IT = re.compile(r"\s*(?:约|大约|约合|将)?占")
+_BARE_TERM = re.compile(r"\s*(?:投前|投后|整体)?(?:估值|市值|对价)\s*(?:约|近|超|超过)?\s*")
+_POSITIONED = re.compile(r"定位")
+_OTHERWISE = re.compile(r"否则|不然的话")
+_FRACTION = re.compile(r"分之")
+_RATIO_BEFORE = re.compile(r"是[^，,。；]{0,24}的\s*$")
 _HYPOTHESIS = re.compile(r"如果|假如|假设|倘若|要是|一旦")
 _WOULD = re.compile(r"会|将(?!近)|就能|可能")
 _DEAL_AFTER = re.compile(r"\s*(?:的)?(?:价格|价)?\s*(?:出售|配发|发行|认购|回购|增发|配售|转让|收购|购入|买入|卖出)")
@@ -697,8 +787,10 @@ def _basis(before: str, q: Quantity, vocab: Vocabulary) -> tuple[str, str | None
     return "level", None
 
 
-_AMOUNT_CHANGE = re.compile(r"(上调|下调|调高|调低|提高|降低|增加|减少|上涨|下跌|下降|增长|提升|下滑|净增|裁员|裁掉|缩减)了?\s*(?:约|近|超过|逾)?\s*$")
-_AMOUNT_DOWN = frozenset({"下调", "调低", "降低", "减少", "下跌", "下降", "下滑", "裁员", "裁掉", "缩减"})
+# 新增 (28万的员工), 降价/降幅 (降幅达到了4.8万元): a change too
+_AMOUNT_CHANGE = re.compile(r"(上调|下调|调高|调低|提高|降低|增加|减少|上涨|下跌|下降|增长|提升|下滑|净增|新增|裁员|裁掉|缩减|降价|降幅|涨价)"
+                            r"了?(?:达到|达|为)?了?\s*(?:约|近|超过|逾)?\s*$")
+_AMOUNT_DOWN = frozenset({"下调", "调低", "降低", "减少", "下跌", "下降", "下滑", "裁员", "裁掉", "缩减", "降价", "降幅"})
 _NEW_LEVEL_BEFORE = re.compile(r"(?:增加|增长|提升|提高|上升|升|下降|下滑|降低|降|减少|回落|跌|涨|跃升|攀升|扩大|缩小)(?:至|到)(?:了)?\s*(?:约|近|接近|超过)?\s*$")
 
 
@@ -715,16 +807,27 @@ def _metric(text: str, s_start: int, clause_start: int, clause_end: int, q: Quan
         return found
     if q.unit in _MONEY_UNITS and text.startswith(("/月", "/年", "/次", "每月", "每年"), q.end):
         return "price", None  # "30元/月的个人会员版营收": a rate charged, whatever the noun after it
+    if q.unit in _MONEY_UNITS and _PER_MONTH_BEFORE.search(text, clause_start, q.start):
+        return "price", None  # "为每个用户提供每月4美元的核心套餐": a fee per month or per year
     # after the figure the head noun comes last: "一倍的销售网点" is about 网点, not 销售
     after = [m for m in _cues(vocab, text, q.end, min(clause_end, q.end + 10), names)
              if q.unit in vocab.units[vocab.metric_of[m.group()]] and (q.unit == "percent" or m.group() not in vocab.percent_only)]
     if after:
-        return vocab.metric_of[after[-1].group()], after[-1].start()
+        # the head noun is the last cue of the run right after the figure ("一倍的销售网点": 网点), not one
+        # of a later verb phrase ("过万订单有待交付": 订单)
+        head = after[0]
+        for m in after[1:]:
+            if m.start() - head.end() > 1:
+                break
+            head = m
+        return vocab.metric_of[head.group()], head.start()
+    if q.unit == "unit" and (_COUNTED_THING.match(text, q.end) or _FIRMS_BEFORE.search(text, clause_start, q.start)):
+        # "开放超过650个模型与250个数据集": a count of the things named after it, before any cue of an
+        # earlier clause ("…交付…，在售的8款车型": models, not deliveries)
+        return "count", None
     found = _last_cue(text, s_start, clause_start, q, vocab, names)
     if found:
         return found
-    if q.unit == "unit" and _COUNTED_THING.match(text, q.end):
-        return "count", None  # "开放超过650个模型与250个数据集": a count of the things named after it
     return vocab.unit_metrics.get(q.unit or ""), None
 
 
@@ -742,6 +845,7 @@ def _last_cue(text: str, lo: int, hi: int, q: Quantity, vocab: Vocabulary,
 
 
 _GENERIC = frozenset({"count"})
+_PER_MONTH_BEFORE = re.compile(r"(?:每月|每年|每人每月|每用户每月)\s*(?:仅|只需|只要)?\s*$")
 _MONEY_UNITS = frozenset({"CNY", "USD", "EUR", "JPY", "HKD"})
 # a cue that is another measure with the word after it: 每股收益 (earnings per share) is no share price
 _NOT_CUE_BEFORE = {"每股": ("收益", "盈利", "亏损", "净资产", "派", "分红", "净利")}  # 数量: what is counted is named before it
@@ -786,7 +890,7 @@ def _subject_in(linked: list, kb, lo: int, hi: int, text: str = "") -> tuple[str
             continue  # "在欧洲交付", "缩减中国市场销售网点": where, not who
         if text and _VARIANT_AFTER.match(text, m.end) and i > 0:
             continue  # "Model Y 长续航 AMD 版的起售价": a version named after a supplier, not the supplier's price
-        if text and _LIST_END_AFTER.match(text, m.end) and any(
+        if text and (_LIST_END_AFTER.match(text, m.end) or _IN_LIST_AFTER.match(text, m.end)) and any(
                 kb.entities[x.entity_id].type != "place" and x.end < m.start and not _in_list_before(text, x, m)
                 for x in inside[:i]):
             continue  # "歌尔股份…是 Oculus、Pico、Sony 等头部 VR 品牌商核心供应商": examples in a list, not the subject
@@ -801,8 +905,9 @@ def _subject_in(linked: list, kb, lo: int, hi: int, text: str = "") -> tuple[str
     return eid, kb.entities[eid].name
 
 
-_DEAL_VERB_BEFORE = re.compile(r"(?:投资|入股|收购|持有|所持|持股|控股|注资|增资|认购|参股|出售|兜售|减持|增持|买入)(?:了)?\s*$")
-_LEAD_INVESTOR_AFTER = re.compile(r"\s*(?:的)?(?:牵头|领投|跟投|参投)")
+# (获得/收获/接受 X 的投资: X is the investor, the company receiving it is the subject)
+_DEAL_VERB_BEFORE = re.compile(r"(?:投资|入股|收购|持有|所持|持股|控股|注资|增资|认购|参股|出售|兜售|减持|增持|买入|获得|收获|接受|获)(?:了)?(?:来自)?\s*$")
+_LEAD_INVESTOR_AFTER = re.compile(r"\s*(?:的)?(?:牵头|领投|跟投|参投)|[^，,。；]{0,40}?为首的(?:投资|财团)")
 _FROM = re.compile(r"来自|由")
 _PHRASE_BREAK = re.compile(r"[，,：:（）()“”\"]")
 
@@ -846,12 +951,13 @@ def _topic_before_copula(inside: list, text: str) -> list:
             if len(kept) < len(inside):
                 return kept
     last = inside[-1]
-    if text[max(0, last.start - 1):last.start] == "是" and text.startswith("的", last.end) \
+    if text[max(0, last.start - 1):last.start] == "是" and _OF_AFTER.match(text, last.end) \
             and any(m.end <= last.start - 1 for m in inside[:-1]):
-        return inside[:-1]
+        return inside[:-1]  # "丰田卖出262万辆，是特斯拉同期销量的7.6倍，…净利润": 特斯拉 is what 丰田 is compared with
     return inside
 
 
+_OF_AFTER = re.compile(r"[^，,。；：:]{0,8}?的")
 _COPULA_AFTER = re.compile(r"\s?(?:目前|现在|也|则|就|已经|依然|仍然|一直|曾)?是(?!否)")
 _PREDICATE_END = re.compile(r"[，,。；;！？!?]")
 
@@ -878,7 +984,8 @@ def _may_own(kb, m, text: str) -> bool:
 
 def _subject(linked: list, kb, s_start: int, anchor: int, previous: Fact | None, text: str = "",
              q_start: int | None = None, national: bool = False,
-             metric: str | None = None, company: str | None = None) -> tuple[str | None, str | None]:
+             metric: str | None = None, company: str | None = None,
+             topic: str | None = None) -> tuple[str | None, str | None]:
     """The entity named before the metric cue in the sentence; else one named between the cue and the
     figure ("销量排在首位的是特斯拉，达到 43 万辆"); else a place word of the sentence (全球, 全国/我国 ->
     中国); else the subject of the paragraph's previous figure; else, for a document about the Chinese
@@ -905,22 +1012,32 @@ def _subject(linked: list, kb, s_start: int, anchor: int, previous: Fact | None,
     world = _WORLD.search(text, s_start, end)
     if world and not _starts_cue(text, world.end()):
         return None, WORLD  # no entity stands for the world: the subject is the word itself
-    if _NATIONAL.search(text, s_start, end) and "place-china" in kb.entities:
-        return "place-china", kb.entities["place-china"].name  # 全国汽车产销, 我国新能源汽车
+    if _NATIONAL.search(text, s_start, end) and "place-china" in kb.entities \
+            and (metric != "price" or _AVERAGE.search(text, s_start, end)):
+        # 全国汽车产销, 我国新能源汽车; a price is the country's only as an average (国内平均售价): "RTX 3060 的
+        # 国内售价", "国内航线燃油附加费" are the prices of a product or a service sold there
+        return "place-china", kb.entities["place-china"].name
     if previous is not None and (metric is None or previous.metric == metric or previous.sentence_start == s_start):
         # the paragraph's subject goes on only while it is the same measure: "100美元/kWh的成本奇点"
         # after a paragraph on 美国's car ownership is no figure of 美国's
         return previous.subject_id, previous.subject
+    if topic is not None:
+        return topic, kb.entities[topic].name  # the carmaker the sentence before is about (extract_facts)
     if national and "place-china" in kb.entities:
         return "place-china", kb.entities["place-china"].name
     return None, None
 
 
 _MARKET_AFTER = ("市场", "地区", "区域")
+_AVERAGE = re.compile(r"平均|均价")
+_SHARE_BASE = re.compile(r"销量|销售|份额|市场|出货|交付|产量|注册|上险|收入|营收|利润|比例|总量|新车|装机|装车|乘用车|汽车|车型")
 _ANAPHOR = re.compile(r"\s*(?:其中|其|该公司|该集团|该企业|公司|集团)")
 _INDUSTRY_BEFORE = re.compile(r"(?:行业|产业|业内|车市|全市场)(?:的|平均|整体|总体|内)*$")
 # a counter followed by the noun it counts (个模型, 座快充站, 台机器人), not by a measure
-_COUNTED_THING = re.compile(r"[\u4e00-\u9fff]{0,4}(?:模型|数据集|机器人|项目|站|桩|中心|工厂|基地|专利|车型|产品)")
+_COUNTED_THING = re.compile(r"[\u4e00-\u9fff]{0,4}(?:模型|数据集|机器人|项目|站|桩|中心|工厂|基地|专利|车型|产品|智能体|应用)"
+                            r"| ?(?:APP|App|app)")
+# "…集成应用企业达到300多家": firms counted (家 after 企业 is no store)
+_FIRMS_BEFORE = re.compile(r"(?:企业|公司|车企|厂商|厂家|供应商)(?:数量|总数)?(?:已经|已)?(?:达到|达|有|超过|共有|共计|共)\s*(?:约|近|超过)?\s*$")
 _CONSEQUENCE = re.compile(r"[，,] ?(?:就|便|则|那么|才)")
 _CONDITION = re.compile(r"如果|假如|假设|若|一旦|当")  # 那么 after a figure closes a condition only after these
 _LIMIT_BEFORE = re.compile(r"(?:上限|下限|临界值|阈值)[^，,。；]{0,3}$")
@@ -971,12 +1088,14 @@ _CITED = re.compile(r"(?:据|根据|援引|来源[:：]?) ?$")
 
 
 _LIST_END_AFTER = re.compile(r"\s?等(?!于|待|到|同)")
+# a member of "A、B、C 等" before its last one ("搭载了微信、抖音、腾讯视频、网易云音乐等超过20款APP")
+_IN_LIST_AFTER = re.compile(r"[^，,。；：:、]{0,8}、[^，,。；：:]{0,30}?等(?!于|待|到|同)")
 
 
 def _in_list_before(text: str, x, m) -> bool:
     """Is ``x`` a member of the same "A、B、C 等" list as ``m`` (only 、, 和, 与, 及 and names between)?"""
     return bool(re.fullmatch(r"[^，,。；：:]{0,40}", text[x.end:m.start])) and "、" in text[x.end:m.start] \
-        and len(text[x.end:m.start]) <= 30
+        and len(text[x.end:m.start]) <= 30 and bool(_LIST_JOIN.match(text, x.end))  # "比亚迪搭载了微信、…": not one
 
 
 _COMPONENT_KINDS = frozenset({"chip", "platform", "system", "battery", "product"})
@@ -1224,7 +1343,10 @@ def _period(periods: _SentencePeriods, pos: int, metric: str) -> tuple[str | Non
         return None, None, None
     ago = _YEARS_AGO.search(text, clause_start, pos)
     if ago and published is not None:
-        year = published.year - _small_number(ago.group(1))  # "与5年前的约9成相比": the year it names
+        # "与5年前的约9成相比": the year it names, counted back from the last year the sentence named before
+        # ("从 2021 年的 65% 提高到了 2022 年的 79.3%，而十年前这个数字仅为 2.9%": 2012), else from publication
+        named = [int(p.label[:4]) for p in s_periods if p.char_end <= ago.start() and p.label[:4].isdigit()]
+        year = (named[-1] if named else published.year) - _small_number(ago.group(1))
         return str(year), date(year, 1, 1), date(year, 12, 31)
     own = [p for p in periods.compared if p.char_end <= pos and clause_start <= p.char_start
            and _OWN_AFTER_COMPARED.fullmatch(text, p.char_end, pos)]
@@ -1242,6 +1364,16 @@ def _period(periods: _SentencePeriods, pos: int, metric: str) -> tuple[str | Non
         # tells ("《崩坏：星穹铁道》于 2021 年全球首曝，…米哈游为这款产品组建了超过 400 人的研发团队")
         before = [p for p in before if p.char_start >= clause_start or not _EVENT_TIME_BEFORE.search(
             text, max(s_start, p.char_start - 2), p.char_start)]
+    own_clause_only = metric == "price" and not _AVERAGE.search(text, s_start, pos)
+    if own_clause_only:
+        # a product's price is of no date another clause tells ("早在今年4月，极氪001便上市了，售价区间在
+        # 28.1－36万"); an average price is a statistic of its period (2024年新能源平均售价…)
+        before = [p for p in before if p.char_start >= clause_start]
+        if not before:
+            end = _clause_end(text, pos, _s_end)
+            after = next((x for x in s_periods if x.char_end > pos), None)
+            return (after.label, after.start, after.end) if after is not None and after.char_end <= end \
+                else (None, None, None)
     if metric not in FLOW_METRICS and not any(p.char_start >= clause_start for p in before) \
             and _NOW.search(text, clause_start if before else s_start, pos):
         return None, None, None  # "目前，蔚来有接近500家门店，…不是今年的首要任务": a level now, not of 今年

@@ -74,7 +74,7 @@ _H = "百(?!分)"
 _T = "兆(?![瓦帕赫字比欧])"
 _BIG = rf"(?:万亿|万|亿|{_T})"
 _MAG = rf"(?:(?:{_H}|{_K})(?:{_BIG})?|{_BIG})"
-_AR_TAIL = rf"(?:[ ]?[余多]?{_MAG})?[余多]?"
+_AR_TAIL = rf"(?:[ ]?[余多]?{_MAG})?(?:[ ]?[余多](?=[ ]?[家辆台个人名位座套款]))?[余多]?"  # "300 多家": a space before 多 too
 _CN_DIGIT = "一二两三四五六七八九"
 _CN_CHAR = rf"(?:[{_CN_DIGIT}零〇十万亿几余多]|{_H}|{_K}|{_T})"
 _CN_DEC = rf"(?:点[零〇{_CN_DIGIT}]+(?:{_BIG})?)?"
@@ -99,6 +99,9 @@ _UNITS: list[tuple[str, str]] = [  # (regex, code); longest first where they sha
     ("人(?![次均])", "person"),
     ("辆", "vehicle"), ("台(?![湾州阶积])", "unit"), ("套", "unit"),
     ("座(?![A-Za-z版车布大中小型级椅位舱])", "unit"), ("个(?![人])", "unit"),
+    # 款 counts products only before the thing counted ("超过20款APP", "9款模型"); "2024款" is a model year,
+    # and a line-up of cars (在售的8款车型) is no count anyone tracks
+    ("款(?=[ ]?(?:APP|App|app|应用|模型|大模型|产品|新品|游戏|芯片|手机|机型))", "unit"),
     ("吉瓦时", "GWh"), ("(?i:gwh)", "GWh"), ("兆瓦时", "MWh"), ("(?i:mwh)", "MWh"),
     ("千瓦时", "kWh"), ("度电", "kWh"), ("(?i:kwh)", "kWh"), ("千瓦", "kW"), ("kW", "kW"),
     ("公里/小时", "km/h"), ("(?i:km/h)", "km/h"), ("公里", "km"), ("千米", "km"), ("(?i:km)", "km"),
@@ -108,7 +111,8 @@ _UNITS: list[tuple[str, str]] = [  # (regex, code); longest first where they sha
 ]
 _UNIT_ALT = "|".join(p for p, _ in _UNITS)
 _UNIT_CODE: dict[str, str] = {}  # matched text -> code, filled as units are seen
-_UNIT_RES = [(re.compile(p + "$"), c) for p, c in _UNITS]
+# (a lookahead says what must follow the unit in the text; the unit's own text is matched without it)
+_UNIT_RES = [(re.compile(p.split("(?=")[0] + "$"), c) for p, c in _UNITS]
 _CUR = r"(?:US\$|HK\$|[$¥￥€£])"
 _SEP = r"(?:-|－|—{1,2}|–|~|～|〜|至|到|乃至)"  # 加征25%乃至100%关税: from 25 up to 100
 _PRE = (
@@ -179,7 +183,25 @@ def find_quantities(text: str) -> list[Quantity]:
     found = _find_quantities(text)
     if "分之" in text or "半" in text:
         found = _with_fractions(text, found)
+    if "过万" in text or "破万" in text:
+        found = _with_ten_thousand(text, found)
     return found
+
+
+# "月销量破万", "过万订单": over ten thousand (not 不过万一 "but in case", 经过/通过万…, 突破万亿)
+_TEN_THOUSAND = re.compile(r"(?<![不经通])(?:过|破)万(?![一亿里千象众])(?P<u>辆|台|人|元)?")
+
+
+def _with_ten_thousand(text: str, found: list[Quantity]) -> list[Quantity]:
+    extra = []
+    starts = [q.start for q in found]
+    for m in _TEN_THOUSAND.finditer(text):
+        i = bisect_right(starts, m.start())  # the quantities around the match only
+        if any(q.start < m.end() and m.start() < q.end for q in found[max(0, i - 1):i + 1]):
+            continue
+        unit = _unit_code(m.group("u")) if m.group("u") else None
+        extra.append(Quantity(m.start(), m.end(), m.group(), 10000.0, None, unit, "over", "amount"))
+    return sorted(found + extra, key=lambda q: q.start) if extra else found
 
 
 # "五分之一" = 20 percent, "十分之一" = 10 percent (the numerals are Chinese: 百分之 is handled by the regex)
