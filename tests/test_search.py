@@ -128,13 +128,14 @@ def test_all_but_one_tier_is_the_minimum_match_it_replaces(engine):
 
 
 def test_a_word_no_document_has_leaves_the_others_required(engine):
-    plan = engine.parser.parse("比亚迪 欧洲 交付 zyxwvut")
+    plan = engine.parser.parse("比亚迪 欧洲 交付 匈牙利 zyxwvut")
     optional = [g for g in plan.positive if not (g.required or g.phrase)]
-    min_match, left_out = engine._relaxed(engine.index.searcher(), optional, len(optional) - 1)
-    assert min_match is None and [g.label for g in left_out] == ["zyxwvut"]
+    tiers = engine._tiers(engine.index.searcher(), optional)
+    assert [(m, [g.label for g in out]) for m, out in tiers] == [
+        (None, []), (None, ["zyxwvut"]), (3, ["zyxwvut"]), (1, ["zyxwvut"])]
     hits = engine.search("比亚迪 欧洲 交付 zyxwvut").hits
     assert hits[0].title == "比亚迪欧洲交付大增" and hits[0].tier == 2
-    assert engine._relaxed(engine.index.searcher(), optional + optional[-1:], len(optional))[0] == 0
+    assert [m for m, _ in engine._tiers(engine.index.searcher(), optional[:3])] == [None, 2, 1]
 
 
 def test_an_alternative_containing_another_only_scores():

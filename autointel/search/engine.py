@@ -225,16 +225,9 @@ class SearchEngine:
         plan = self.parser.parse(text, filters)
         searcher = self.index.searcher()
         optional = [g for g in plan.positive if not (g.required or g.phrase)]
-        n_opt = len(optional)
-        tiers = [None] + ([n_opt - 1] if n_opt >= 3 else []) + ([1] if n_opt >= 2 else [])
         scored: dict[int, tuple[float, int]] = {}
         total = 0
-        for tier, min_match in enumerate(tiers, 1):
-            leave_out: tuple[Group, ...] = ()
-            if tier > 1:
-                min_match, leave_out = self._relaxed(searcher, optional, min_match)
-                if min_match == 0:
-                    continue
+        for tier, (min_match, leave_out) in enumerate(self._tiers(searcher, optional), 1):
             query = self.build(plan, min_match, leave_out=leave_out)
             result = searcher.search(query, CANDIDATES, count=tier == 1)
             if tier == 1:
@@ -267,18 +260,23 @@ class SearchEngine:
                             else {name: [] for name in FACET_FIELDS})
         return SearchResults(text, total, hits, facet_counts, plan, (time.perf_counter() - t0) * 1000)
 
-    def _relaxed(self, searcher, optional: list[Group], min_match: int) -> tuple[int | None, tuple[Group, ...]]:
-        """"All words but one" when a word is in no document is the others, all of them: a conjunction, which
-        leaps through postings, where the union of conjunctions would find nothing in all but one of its
-        parts.  Two such words: the tier can match nothing (0: skip it).  Other tiers are left as they are
-        ("any word" without the words in a fifth of the corpus lost q047's answer, China largest car
-        exporter, found by 中国 + 汽车)."""
-        if min_match != len(optional) - 1:
-            return min_match, ()
+    def _tiers(self, searcher, optional: list[Group]) -> list[tuple[int | None, tuple[Group, ...]]]:
+        """(min_match, groups left out of matching) of each tier: every word; then every word but one; then
+        any word.  A word no document has is left out of the relaxed tiers, which then start with all the
+        others: "all words but one" is their conjunction (which leaps through postings) rather than a union
+        of conjunctions all but one of which find nothing, and a long query with a word the corpus lacks
+        (car API vulnerabilities expose …) gets the documents with all the others but one before those
+        with any word."""
+        tiers: list[tuple[int | None, tuple[Group, ...]]] = [(None, ())]
         absent = tuple(g for g in optional if self._group_df(searcher, g) == 0)
-        if len(absent) >= 2:
-            return 0, ()
-        return (None, absent) if absent else (min_match, ())
+        present = len(optional) - len(absent)
+        if absent and present:
+            tiers.append((None, absent))
+        if present >= 3:
+            tiers.append((present - 1, absent))
+        if present >= 2:
+            tiers.append((1, absent))
+        return tiers
 
     @staticmethod
     def _group_df(searcher, g: Group) -> int | None:
