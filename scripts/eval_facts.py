@@ -1,10 +1,10 @@
 """Fact and claim extraction scores on the annotated set (eval/facts).
 
-    .venv/bin/python scripts/eval_facts.py [--set main|dev|heldout2|heldout|heldout3|heldout4] [--errors N] [--json]
+    .venv/bin/python scripts/eval_facts.py [--set main|dev|dev2|heldout2|heldout|heldout3|heldout4] [--errors N] [--json]
 
 `main` (= `gold`, eval/facts/gold_*.yaml), `dev`, `heldout2`, `heldout` and `heldout3` are the sets the
 rules are tuned on (heldout and heldout3 since the third round, 2026-12-03); `heldout4` (heldout4_*.yaml) is
-only scored: never print its errors.
+only scored: never print its errors. `dev2` (dev2_*.yaml, 2026-12-03) is for the next round.
 """
 from __future__ import annotations
 
