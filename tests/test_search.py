@@ -178,7 +178,19 @@ def test_query_parser_segments_and_keeps_names_whole(store):
     assert plan.groups[0].entity_ids == ["model-aito-m9"]
     plan = parser.parse("autonomous driving chip")
     assert [g.label for g in plan.groups] == ["autonomous driving", "chip"]
-    assert ["自动", "驾驶"] in plan.groups[0].alternatives
+    assert ["自动驾驶"] in plan.groups[0].alternatives  # a glossary compound: one term (see below)
+
+
+def test_glossary_compounds_are_terms_that_keep_their_parts(store):
+    seg = segmenter_for_store(store)
+    assert {"自动驾驶", "数据泄露"} <= seg.compounds
+    assert not {"汽车厂商", "消息称", "车企"} & seg.compounds  # they would add 车厂, lose 称, lose 车 / 企
+    assert seg.index_tokens("自动驾驶汽车") == ["自动", "驾驶", "自动驾驶", "汽车"]
+    parser = QueryParser(kb_for(store), seg)
+    [typed] = parser.parse("数据泄露").groups
+    assert typed.alternatives[:2] == [["数据泄露"], ["数据", "泄露"]]  # typed: also written apart
+    [expanded] = parser.parse("自駕").groups  # -> 自动驾驶: the term itself
+    assert ["自动驾驶"] in expanded.alternatives and ["自动", "驾驶"] not in expanded.alternatives
 
 
 def test_regional_names_are_single_terms_not_characters(store):

@@ -120,6 +120,17 @@ class SearchEngine:
         self.parser = parser
         self.schema = index.schema
 
+    def _minimal(self, alternatives: list[list[str]]) -> list[list[str]]:
+        # a compound term (数据泄露) is only in documents that have its parts (search mode indexes both)
+        compounds = self.parser.seg.compounds
+        return _minimal(alternatives, lambda t: self._parts(t) if t in compounds else ())
+
+    def _parts(self, compound: str) -> tuple[str, ...]:
+        cache = self.__dict__.setdefault("_parts_cache", {})
+        if compound not in cache:
+            cache[compound] = tuple(self.parser.seg.parts(compound))
+        return cache[compound]
+
     # ---- query construction -------------------------------------------------------------
     def _terms(self, field_name: str, tokens: list[str]) -> tantivy.Query:
         if len(tokens) == 1:
@@ -130,7 +141,7 @@ class SearchEngine:
     def group_query(self, g: Group) -> tantivy.Query:
         """What a document must contain to match the group: one of its alternatives in the body field (which
         also holds the title) or, for a group that is only an entity, a mention of it."""
-        body = [self._terms("body", alt) for alt in _minimal(g.alternatives)]
+        body = [self._terms("body", alt) for alt in self._minimal(g.alternatives)]
         if body:
             query = body[0] if len(body) == 1 else tantivy.Query.disjunction_max_query(body, 0.1)
         else:
@@ -141,7 +152,7 @@ class SearchEngine:
         """Optional clauses that only score documents already matched (they are not unions the big body
         postings would have to be merged into): the word in the title, the entity among the linked mentions."""
         out = []
-        richer = [alt for alt in g.alternatives if alt not in _minimal(g.alternatives)]
+        richer = [alt for alt in g.alternatives if alt not in self._minimal(g.alternatives)]
         if richer:  # 特斯拉 + Optimus says more than Optimus: still worth more, though it matches nothing new
             body = [self._terms("body", alt) for alt in richer]
             out.append(tantivy.Query.boost_query(body[0] if len(body) == 1 else
@@ -278,12 +289,11 @@ class SearchEngine:
             tiers.append((1, absent))
         return tiers
 
-    @staticmethod
-    def _group_df(searcher, g: Group) -> int | None:
+    def _group_df(self, searcher, g: Group) -> int | None:
         """At most how many documents match the group (its body words decide; None: an entity-only group)."""
         if not g.alternatives:
             return None
-        return sum(min(searcher.doc_freq("body", t) for t in alt) for alt in _minimal(g.alternatives))
+        return sum(min(searcher.doc_freq("body", t) for t in alt) for alt in self._minimal(g.alternatives))
 
     def _recency(self, day: int | None) -> float:
         if day is None:
@@ -390,11 +400,12 @@ class SearchEngine:
         return out
 
 
-def _minimal(alternatives: list[list[str]]) -> list[list[str]]:
+def _minimal(alternatives: list[list[str]], parts_of=lambda term: ()) -> list[list[str]]:
     """The alternatives no other one is contained in: a document with 代工 + 生产 has 代工, so the alternative
     [代工, 生产] beside [代工] matches nothing more, yet a conjunction inside a union costs a seek into every
-    one of its postings (生产 is in a third of the corpus) for each document the other words propose."""
-    sets = [set(a) for a in alternatives]
+    one of its postings (生产 is in a third of the corpus) for each document the other words propose.
+    ``parts_of``: the terms a document with the given term always has too (a compound's parts)."""
+    sets = [set(a).union(*(parts_of(t) for t in a)) for a in alternatives]
     return [a for a, s in zip(alternatives, sets) if not any(o < s for o in sets)]
 
 

@@ -17,7 +17,7 @@ import tantivy
 
 from autointel.errors import AutointelError
 
-SEARCH_VERSION = "10"  # bump when the schema or the segmentation changes: the index is then rebuilt
+SEARCH_VERSION = "11"  # bump when the schema or the segmentation changes: the index is then rebuilt
 ANALYZER = "zh_tokens"
 # The body field also holds the title's tokens, so it alone decides what matches (one clause per query word);
 # the title field only adds to the score of documents that already match.

@@ -16,15 +16,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from typing import Callable
-from importlib import resources
-
-import yaml
 
 from autointel.errors import AutointelError
 from autointel.kb.loader import KnowledgeBase, lookup_key, to_simplified_chars
 from autointel.normalize.script import to_simplified
+from autointel.search.glossary import Glossary, load_glossary
 from autointel.search.segment import Segmenter
 
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -108,28 +105,6 @@ class QueryPlan:
                 if s and s.strip():
                     seen[s] = None
         return sorted(seen, key=len, reverse=True)
-
-
-@dataclass
-class Glossary:
-    english: dict[str, list[str]]
-    synonyms: dict[str, list[str]]  # each member -> its whole set
-
-    @property
-    def longest_english(self) -> int:
-        return max((len(k.split()) for k in self.english), default=1)
-
-
-@lru_cache(maxsize=1)
-def load_glossary() -> Glossary:
-    raw = yaml.safe_load(resources.files("autointel.search.data").joinpath("glossary.yaml").read_text(encoding="utf-8"))
-    english = {k.lower(): [str(v) for v in vals] for k, vals in (raw.get("english") or {}).items()}
-    synonyms: dict[str, list[str]] = {}
-    for group in raw.get("synonyms") or []:
-        for word in group:
-            synonyms.setdefault(word, [])
-            synonyms[word] += [w for w in group if w not in synonyms[word]]
-    return Glossary(english, synonyms)
 
 
 class QueryParser:
@@ -290,7 +265,10 @@ class QueryParser:
         if atomic:
             g.alternatives.append([word.lower()])
             g.surfaces.append(shown)
-            parts = self.seg.parts(word) if not latin and self._rare(word) else []
+            # typed, a glossary compound (数据泄露) also matches its parts written apart, as it did before the
+            # segmenter knew it
+            keep_parts = self._rare(word) or word in self.seg.compounds
+            parts = self.seg.parts(word) if not latin and keep_parts else []
             if parts:  # 汽车销量 also matches 汽车 … 销量 written apart
                 g.alternatives.append(parts)
                 g.surfaces += [p for p in parts if len(p) > 1]
@@ -314,6 +292,11 @@ class QueryParser:
             if tokens and tokens not in g.alternatives:
                 g.alternatives.append(tokens)
                 g.surfaces.append(s)
+            if s == word and (typed is None or typed == word) and s in self.seg.compounds:
+                # as above for a compound typed as it is; an expansion (自駕 -> 自动驾驶) means the term itself
+                parts = self.seg.parts(s)
+                if parts and parts not in g.alternatives:
+                    g.alternatives.append(parts)
         return g if g.alternatives or g.entity_ids else None
 
     def _phrase_group(self, text: str, negated: bool) -> Group | None:

@@ -15,6 +15,7 @@ from functools import lru_cache
 import rjieba
 
 from autointel.kb.loader import KnowledgeBase, to_simplified_chars
+from autointel.search.glossary import load_glossary
 
 # Punctuation and symbols become spaces, so the index's analyzer can be a plain whitespace split (in Rust,
 # 4x faster here than tantivy's regex tokenizer); queries go through the same two steps.
@@ -30,11 +31,30 @@ NAME_FREQ = 200_000  # high enough for a name to beat the dictionary's own split
 
 
 class Segmenter:
-    def __init__(self, words: list[str] = ()):
+    def __init__(self, words: list[str] = (), compounds: list[str] = ()):
+        """``words``: names, each one term.  ``compounds``: terms such as 自动驾驶 that jieba cuts into words
+        found in a large share of the corpus (自动, 驾驶); those whose search-mode cut then still yields
+        exactly those words become terms too (see _keeps_parts), so a query can ask for the term itself."""
         self._jieba = rjieba.Jieba()
         self._lock = threading.Lock()  # rjieba's dictionary is not safe to mutate while cutting
         for w in words:
             self._jieba.add_word(w, NAME_FREQ, "nz")
+        self.compounds = frozenset(c for c in compounds if self._keeps_parts(c))
+        for c in self.compounds:
+            self._jieba.add_word(c, NAME_FREQ, "nz")
+
+    def _keeps_parts(self, compound: str) -> bool:
+        """Adding the compound changes nothing else in the index: search mode cuts a word of 4 characters or
+        more into its 2- and 3-character dictionary words, and those must be exactly its default-mode parts.
+        Not 汽车厂商 (search mode would add 车厂: a query for 车厂 would find every 汽车厂商), nor 消息称 or
+        充电桩 (the part 称 / 桩 would be lost), nor two-character words (车企: 车 and 企 would be lost)."""
+        if len(compound) < 4 or self._jieba.has_word(compound):
+            return False
+        parts = list(self._jieba.cut(compound, False))
+        if len(parts) < 2 or any(len(p) < 2 for p in parts) or "".join(parts) != compound:
+            return False
+        grams = {compound[i:i + n] for n in (2, 3) for i in range(len(compound) - n + 1)}
+        return {g for g in grams if self._jieba.has_word(g)} == set(parts)
 
     def index_tokens(self, text: str) -> list[str]:
         """Search-mode tokens, lower-cased, without punctuation or whitespace."""
@@ -93,4 +113,4 @@ def name_words(kb: KnowledgeBase) -> list[str]:
 
 @lru_cache(maxsize=4)
 def segmenter_for(kb: KnowledgeBase) -> Segmenter:
-    return Segmenter(name_words(kb))
+    return Segmenter(name_words(kb), load_glossary().chinese_terms())
