@@ -138,6 +138,16 @@ def test_a_word_no_document_has_leaves_the_others_required(engine):
     assert [m for m, _ in engine._tiers(engine.index.searcher(), optional[:3])] == [None, 2, 1]
 
 
+def test_a_glossary_expansion_of_words_found_everywhere_only_scores(engine):
+    from autointel.search.query import Group
+
+    # 消息 and 称 are in one article of six: more than engine.DENSE_SHARE of them
+    g = Group(label="传闻", alternatives=[["传闻"], ["消息", "称"]], loose=[["消息", "称"]])
+    assert engine._matching(g) == [["传闻"]]
+    g.loose = []  # the same words typed, or a name: they match
+    assert engine._matching(g) == [["传闻"], ["消息", "称"]]
+
+
 def test_an_alternative_containing_another_only_scores():
     from autointel.search.engine import _minimal
 

@@ -55,6 +55,9 @@ class Group:
     # After `"a b" OR c` the text must contain one of the phrases or one of the plain words' surfaces.
     alt_phrases: list[str] = field(default_factory=list)
     or_surfaces: list[str] = field(default_factory=list)
+    # alternatives of several terms from the glossary's synonyms or English equivalents (传闻 -> 消息 + 称):
+    # the engine only scores with them when their words are everywhere (engine.DENSE_SHARE)
+    loose: list[list[str]] = field(default_factory=list)
 
     def merge(self, other: "Group") -> None:
         if self.phrase or other.phrase:
@@ -70,6 +73,7 @@ class Group:
         for alt in other.alternatives:
             if alt not in self.alternatives:
                 self.alternatives.append(alt)
+        self.loose += [alt for alt in other.loose if alt not in self.loose]
         self.entity_ids += [e for e in other.entity_ids if e not in self.entity_ids]
         self.surfaces += [s for s in other.surfaces if s not in self.surfaces]
 
@@ -279,10 +283,9 @@ class QueryParser:
             e = self.kb.entities[eid]
             g.entity_ids.append(eid)
             surfaces += [s for s in self.kb.lookup_surfaces(e) if _simplified_surface(s)]
-        if latin:
-            surfaces += self.glossary.english.get(key, [])
-        else:
-            surfaces += self.glossary.synonyms.get(word, [])
+        glossary = self.glossary.english.get(key, []) if latin else self.glossary.synonyms.get(word, [])
+        surfaces += glossary
+        if not latin:
             if typed and typed != word:
                 # the Taiwan word as typed (自駕 -> 自驾), in case the article kept it: in Simplified characters,
                 # as the index holds canonical text (輝 / 達 as typed would be two terms no document has)
@@ -292,6 +295,8 @@ class QueryParser:
             if tokens and tokens not in g.alternatives:
                 g.alternatives.append(tokens)
                 g.surfaces.append(s)
+                if len(tokens) > 1 and s in glossary and s != word:
+                    g.loose.append(tokens)
             if s == word and (typed is None or typed == word) and s in self.seg.compounds:
                 # as above for a compound typed as it is; an expansion (自駕 -> 自动驾驶) means the term itself
                 parts = self.seg.parts(s)
