@@ -4,7 +4,7 @@
 
 `main` (= `gold`, eval/facts/gold_*.yaml), `dev`, `heldout2`, `heldout` and `heldout3` are the sets the
 rules are tuned on (heldout and heldout3 since the third round, 2026-12-03); `heldout4` (heldout4_*.yaml) is
-only scored: never print its errors. `dev2` (dev2_*.yaml, 2026-12-03) is for the next round.
+only scored: never print its errors. `dev2` (dev2_*.yaml) is tuned on since the fourth round.
 """
 from __future__ import annotations
 

@@ -845,3 +845,111 @@ def test_firms_counted_and_a_spaced_duo(linker):
     assert (f.subject, f.metric, f.value, f.unit, f.qualifier) == ("上海", "count", 300, "unit", "over")
     [f] = facts_of(linker, "蔚来在全国有超过 300 家门店。", date(2024, 5, 12))
     assert (f.metric, f.unit) == ("stores", "store")
+
+
+# fourth round (2026-12-03)
+
+def test_a_digest_item_reports_one_company_over_paragraphs(linker):
+    # the heading and the first paragraph name 比亚迪 only; the results paragraph names nobody, and 当季 is
+    # the quarter of the report named before
+    text = ("比亚迪三季度业绩出炉\n10 月 28 日消息，比亚迪发布 2024 年第三季度报告。\n"
+            "当季营业收入 2011 亿元，同比增长 24%；前三季度营业收入 5022 亿元。")
+    got = [brief(f) for f in facts_of(linker, text, date(2024, 10, 29))]
+    assert ("比亚迪", "revenue", 201_100_000_000, "CNY", None, "2024-Q3", "level", None, None) in got
+    assert ("比亚迪", "revenue", 24, "percent", None, "2024-Q3", "yoy", "up", None) in got
+    assert ("比亚迪", "revenue", 502_200_000_000, "CNY", None, "2024-01..2024-09", "level", None, None) in got
+
+
+def test_a_digest_item_naming_two_companies_gives_a_bare_figure_to_neither(linker):
+    text = ("两家车企发布财报\n10 月 28 日消息，比亚迪与长城汽车发布第三季度报告。\n"
+            "当季营业收入 2011 亿元。")
+    assert [f for f in facts_of(linker, text, date(2024, 10, 29)) if f.metric == "revenue"] == []
+
+
+def test_a_change_after_a_compared_level_is_of_the_figure_own_period(linker):
+    text = "上半年蔚来实现营收 300 亿元，相比去年同期的 250 亿元增加 20%。"
+    got = [brief(f) for f in facts_of(linker, text, date(2024, 9, 1))]
+    assert ("蔚来", "revenue", 25_000_000_000, "CNY", None, "2023-H1", "level", None, None) in got
+    assert ("蔚来", "revenue", 20, "percent", None, "2024-H1", "yoy", "up", None) in got
+
+
+def test_cumulative_written_with_ji_and_planned_layoffs(linker):
+    text = "截至2024年6月30日，蔚来累积交付超过50万辆。博世宣布将在德国裁员 3000 人。"
+    got = [brief(f) for f in facts_of(linker, text, date(2024, 9, 1))]
+    assert got == [("蔚来", "deliveries", 500_000, "vehicle", "over", "..2024-06-30", "level", None, None)]
+
+
+def test_a_price_in_a_sentence_naming_nobody_is_the_paragraph_model_s(linker):
+    text = "极氪 001 新款于 9 月 1 日上市。此次推出四个版本，官方售价区间为 26.9-32.9 万元。"
+    got = [brief(f) for f in facts_of(linker, text, date(2024, 9, 2))]
+    assert got and got[0][:4] == ("极氪001", "price", 269_000, "CNY")
+
+
+def test_staff_counted_inside_the_figure_and_hiring_verbs(linker):
+    got = [brief(f) for f in facts_of(linker, "比亚迪在匈牙利工厂雇佣了约 3000 人。", date(2024, 9, 2))]
+    assert got == [("比亚迪", "headcount", 3000, "person", "approx", None, "level", None, "匈牙利")]
+    got = [brief(f) for f in facts_of(linker, "计划在年内，将蔚来的 3 万名员工削减到 2 万人。", date(2024, 9, 2))]
+    assert got == [("蔚来", "headcount", 30_000, "person", None, None, "level", None, None)]
+
+
+def test_examples_listed_before_deng_are_not_the_subject_of_the_count(linker):
+    # 、 cuts clauses, so the list reaches back past the figure's clause: 蔚来 is the one counting
+    got = [brief(f) for f in facts_of(linker, "蔚来车机接入了抖音、哔哩哔哩、网易云音乐等超过 30 款 APP。", date(2024, 9, 2))]
+    assert got == [("蔚来", "count", 30, "unit", "over", None, "level", None, None)]
+
+
+def test_well_known_companies_added_to_the_knowledge_base(linker):
+    text = "Spotify 第三季度营收达到 40 亿欧元。任天堂的股价上涨 5%。"
+    got = [brief(f)[:4] for f in facts_of(linker, text, date(2024, 11, 20))]
+    assert ("Spotify", "revenue", 4_000_000_000, "EUR") in got and ("任天堂", "stock_price", 5, "percent") in got
+    mentions, _ = linker.link_article("北方多地遭遇暴雪，高速公路临时封闭。")
+    assert not [m for m in mentions if m.entity_id == "blizzard"]  # the weather word is no game company
+
+
+def test_figures_listed_under_a_digest_item_take_the_period_of_its_report(linker):
+    text = ("科技早报\n今天的要闻如下。\n蔚来发布三季度财报\n11 月 20 日，蔚来公布了 2024 年第三季度财报。\n"
+            "* 总收入同比下降 2%，达到 186.7 亿元。")
+    got = [brief(f) for f in facts_of(linker, text, date(2024, 11, 21))]
+    assert ("蔚来", "revenue", 18_670_000_000, "CNY", None, "2024-Q3", "level", None, None) in got
+    # an item opening with no report gives its later paragraphs no period of its own
+    text = ("科技早报\n今天的要闻如下。\n蔚来新车上市\n11 月 20 日，蔚来在 2024 年广州车展发布新车。\n"
+            "* 首批订单超过 1 万辆。")
+    assert [f.period for f in facts_of(linker, text, date(2024, 11, 21)) if f.metric == "orders"] == [None]
+
+
+def test_the_price_of_another_version_after_a_semicolon(linker):
+    text = "极氪 001 迎来官降。官降后，标准版售价为 26.9 万元起；长续航版为 29.9 万元起，性能版为 32.9 万元起。"
+    got = [brief(f)[:4] for f in facts_of(linker, text, date(2024, 9, 2))]
+    assert got == [("极氪001", "price", 269_000, "CNY"), ("极氪001", "price", 299_000, "CNY"),
+                   ("极氪001", "price", 329_000, "CNY")]
+
+
+def test_a_company_share_of_a_drive_type_market_and_the_level_a_change_reaches(linker):
+    # "电动汽车市场的份额" of a company is its market share, not the penetration of electric cars; the
+    # figure after "下降到今年7月份的" is the level reached, and "一年前" is a year before that month
+    text = "比亚迪在欧洲电动汽车市场的份额，从一年前的 3%，上升到今年 7 月份的 5%。"
+    got = [brief(f) for f in facts_of(linker, text, date(2024, 9, 2))]
+    assert got == [("比亚迪", "market_share", 3, "percent", None, "2023-07", "level", None, "欧洲"),
+                   ("比亚迪", "market_share", 5, "percent", None, "2024-07", "level", None, "欧洲")]
+    # with no company named, the share of a drive type stays a penetration
+    got = [brief(f)[:2] for f in facts_of(linker, "今年 7 月，中国新能源汽车市场份额达到 40%。", date(2024, 9, 2))]
+    assert got == [("中国", "penetration")]
+
+
+def test_years_ago_does_not_date_a_figure_with_its_own_later_period(linker):
+    got = [brief(f)[5] for f in facts_of(linker, "蔚来的份额从两年前的 5% 提升到 2024 年第三季度的 8%。", date(2024, 11, 2))]
+    assert got == ["2022-Q3", "2024-Q3"]
+
+
+def test_declining_to_comment_is_no_comment(linker):
+    text = "据知情人士透露，蔚来将与宁德时代合作开发电池。宁德时代并未就此发表评论。"
+    mentions, _ = linker.link_article(text)
+    got = [(c.type, c.status) for c in extract_claims(text, mentions, linker.kb)]
+    assert got == [("cooperation", "rumoured"), ("cooperation", "no_comment")]
+
+
+def test_joint_work_and_release_dates_are_claims(linker):
+    text = "华为与赛力斯联合打造的智能座舱方案。任天堂宣布新游戏定档 12 月 1 日。"
+    mentions, _ = linker.link_article(text)
+    got = [(c.type, c.status) for c in extract_claims(text, mentions, linker.kb)]
+    assert ("cooperation", "reported") in got and ("product_launch", "confirmed") in got

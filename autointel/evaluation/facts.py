@@ -25,8 +25,8 @@ GOLD_DIR = REPO / "eval" / "facts"
 TOLERANCE = 0.005
 # gold_*.yaml ("main"), dev_*.yaml, heldout2_*.yaml (since the second round of 2026-12-02) and heldout_*.yaml
 # and heldout3_*.yaml (since the third round, 2026-12-03: their errors were read) are the sets rules are tuned
-# on; heldout4_*.yaml is only ever scored, to check they generalise; dev2_*.yaml (2026-12-03) is for the next
-# round (eval/facts/README.md)
+# on, and dev2_*.yaml (since the fourth round, 2026-12-03); heldout4_*.yaml is only ever scored, to check they
+# generalise (eval/facts/README.md)
 SETS = {"gold": "gold_*.yaml", "main": "gold_*.yaml", "dev": "dev_*.yaml", "heldout": "heldout_*.yaml",
         "heldout2": "heldout2_*.yaml", "heldout3": "heldout3_*.yaml", "heldout4": "heldout4_*.yaml",
         "dev2": "dev2_*.yaml"}

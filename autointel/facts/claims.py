@@ -158,7 +158,8 @@ def extract_claims(text: str, mentions: Sequence, kb) -> list[Claim]:
 # where a sentence turns to another voice: "…传出过绯闻，不过这些消息都被小米一一澄清", "北京现代表示并不
 # 知情，而小米集团还未回应"; each part gets its own status and its own claims or answers
 _TURN = re.compile(r"[，,；;](?=不过|但是|但|然而|而|可是|对此)")
-_NO_COMMENT = re.compile(r"(?:未|没有|尚未|暂未|还未|并未)[^，,。；]{0,10}(?:回应|置评|表态|答复|回复)")
+# 评论 too: "并未就此发表评论" leaves the question open as 未回应 does
+_NO_COMMENT = re.compile(r"(?:未|没有|尚未|暂未|还未|并未)[^，,。；]{0,10}(?:回应|置评|表态|答复|回复|评论)")
 _WE_SAID = re.compile(r"(?:表示|称|说|声明)\s*[:：，,]?\s*[“「\"]\s*我们")
 _UNNAMED_SPEAKER = re.compile(r"\s*(?:官方|对方|该公司|该企业|公司方面|公司)(?:方面)?(?:对此|就此)?")
 # a paragraph opened by an unnamed source ("据知情人士透露，", "有消息称，")

@@ -153,11 +153,23 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
     doc_periods = _DocumentPeriods(text, spans, published)  # periods looked for only where needed
     para_first = 0  # index of the paragraph's first sentence
     para_start = 0
+    # the companies named in the digest item (a heading and the paragraphs under it) before the paragraph,
+    # gathered paragraph by paragraph (each mention is looked at once); the item's company, when it names
+    # only one, is ``section``
+    item_named: list[str] = []
+    section: str | None | bool = None
+    item_scanned = 0  # item_named holds the item's names before this offset
+    item_roots: set[str] = set()  # the groups they belong to (two are enough to know there are several)
+    in_item = False
     before: Fact | None = None
     for i, (s_start, s_end) in enumerate(spans):
         if s_start == 0 or text[s_start - 1] == "\n":
             before = previous or before  # the figure just before this paragraph, for its subject only
             previous, last_group, para_first, para_start = None, [], i, s_start
+            section = False  # not looked for yet in this paragraph
+            if _is_heading(text, s_start, s_end):
+                item_named, item_roots, item_scanned, doc_periods.item_first = [], set(), s_start, i + 1
+                in_item = in_item or s_start > 0  # a heading after the first line: a digest's items (or sections)
             if i and doc_periods.opening_end is None:
                 doc_periods.opening_end = i
         in_sentence = []
@@ -175,6 +187,18 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
         elif i and _THE_NEW_CAR.match(text, s_start):
             here = _with_car(text, kb, s_start, here, linked[bisect_left(starts, spans[i - 1][0]):bisect_left(starts, s_start)])
         found = []
+        if section is False:
+            # a name after 在/向/对 is a venue or a counterparty (在港交所公告), not what the item is about
+            for m in _candidates(linked[bisect_left(starts, item_scanned):bisect_left(starts, para_start)],
+                                 kb, item_scanned, para_start, text):
+                if kb.entities[m.entity_id].type != "place" and not _LOCATIVE.search(text[max(0, m.start - 2):m.start]):
+                    item_named.append(m.entity_id)
+                    if len(item_roots) < 2:
+                        item_roots.add(_root(kb, m.entity_id))
+            item_scanned = para_start
+            # only an item about one company (its brands and models count as it: 小米汽车, 小米 SU7, 小米): with
+            # two companies named, which one a bare figure is is a guess
+            section = item_named[-1] if len(item_roots) == 1 else None
         company = _company_in(linked[bisect_left(starts, para_start):bisect_left(starts, s_start)], kb, para_start,
                               s_start, text)
         # the one company the paragraph's sentence before is about, when it gave no figure ("2022 年，比亚迪
@@ -186,7 +210,10 @@ def extract_facts(text: str, mentions: Sequence, kb, published: date | None) -> 
             topic = named.pop() if len(named) == 1 else None
             topic = topic if topic and kb.entities[topic].type in _VEHICLE_MAKERS else None
         for q in in_sentence:
-            fact = _fact(text, q, s_start, s_end, vocab, here, kb, periods, previous, national, before, company, topic)
+            # a digest item reports a company's results over paragraphs: "X发布2022年三季度报告。⏎财务表现方面，
+            # 当季营业收入…" is X's; the item's heading and paragraphs before stand in for the paragraph's name
+            fact = _fact(text, q, s_start, s_end, vocab, here, kb, periods, previous, national, before, company, topic,
+                         section if company is None else None, in_item)
             if fact is not None:
                 found.append(fact)
                 previous = fact
@@ -221,7 +248,7 @@ def _media_as_company(text: str, kb, m) -> bool:
         and not _CITED.search(text, max(0, m.start - 4), m.start)
 
 
-_COMPANY_MEASURE_AFTER = re.compile(r"\s?(?:公司)?(?:的)?\s?(?:股价|股票|市值|估值|营收|收入|净利润|利润|亏损|员工|裁员|上涨|下跌|大涨|大跌|暴涨|暴跌|涨|跌)")
+_COMPANY_MEASURE_AFTER = re.compile(r"\s?(?:公司)?(?:的)?\s?(?:[\d.,]+\s?[万千]?\s?名\s?(?=员工))?(?:股价|股票|市值|估值|营收|收入|净利润|利润|亏损|员工|裁员|上涨|下跌|大涨|大跌|暴涨|暴跌|涨|跌)")
 
 
 def _shared_units(text: str, quantities: list[Quantity]) -> list[Quantity]:
@@ -431,7 +458,8 @@ def _is_gap(text: str, q: Quantity, clause_start: int) -> bool:
 
 def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, linked: list, kb,
           periods: "_SentencePeriods", previous: Fact | None, national: bool = False,
-          before: Fact | None = None, company: str | None = None, topic: str | None = None) -> Fact | None:
+          before: Fact | None = None, company: str | None = None, topic: str | None = None,
+          section: str | None = None, in_item: bool = False) -> Fact | None:
     clause_start = _clause_start(text, s_start, q.start)
     if q.unit == "store" and _FIRMS_BEFORE.search(text, clause_start, q.start):
         q = replace(q, unit="unit")  # "企业达到300多家": firms, not stores
@@ -486,8 +514,11 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
     follows = previous is not None and (metric is None or (percent and basis != "level" and cue_at is not None
                                                            and cue_at < previous.end))
     if follows and metric is None and not percent and previous.sentence_start != s_start \
-            and _OWN_MEASURE_BEFORE.search(text, clause_start, q.start):
-        return None  # "…毛利率达到 20.7%；现金储备为 1410 亿元": a measure the vocabulary does not know
+            and _OWN_MEASURE_BEFORE.search(text, clause_start, q.start) \
+            and not (previous.metric == "price" and _VARIANT_IS.search(text, clause_start, q.start)):
+        # "…毛利率达到 20.7%；现金储备为 1410 亿元": a measure the vocabulary does not know; but "…后轮驱动版
+        # 售价为 22.75 万元起；长续航全轮驱动版为 26.75 万元起" is the price of another version
+        return None
     if follows and metric is None and previous.sentence_start != s_start:
         named = _subject_in(linked, kb, clause_start, q.start, text)[0] or _company_in(
             linked, kb, s_start, q.start, text)  # "通用汽车(GM)排在第 4 位(增加 27%": the sentence's company
@@ -511,9 +542,13 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
         return None
     if metric == "market_share" and cue_at is not None and "人口" in text[cue_at:q.start]:
         return None  # "占全国人口的比重为62.0%": a population share, no measure of the vocabulary
-    if metric == "market_share" and cue_at is not None and _ELECTRIFIED.search(
-            text, max(_clause_start(text, s_start, cue_at), cue_at - 20), cue_at):
-        metric = "penetration"  # "纯电动车占比16.4%": the share of a drive type in a market, not a company's share
+    electrified = _ELECTRIFIED.search(text, max(_clause_start(text, s_start, cue_at), cue_at - 20), cue_at) \
+        if metric == "market_share" and cue_at is not None else None
+    if electrified and not (_DRIVE_TYPE_MARKET.match(text, electrified.start())
+                            and _company_in(linked, kb, s_start, electrified.start(), text)):
+        # "纯电动车占比16.4%": the share of a drive type in a market, not a company's share; but "特斯拉在中国
+        # 电动汽车市场的份额" is the company's share of that market
+        metric = "penetration"
     if metric == "market_share" and cue_at is not None and text.startswith("占", cue_at) \
             and not _SHARE_BASE.search(text, min(_clause_start(text, s_start, cue_at), clause_start), min(clause_end + 8, s_end)):
         # 占/占比/占据 alone says a share of something: a share of what no measure tracks ("广告时间高达30%",
@@ -523,6 +558,10 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
         # "阿维塔投资引望，占股10%", "沃尔玛兜售所持京东股权，以期募资…", "获得来自软银、IDG…的投资": the
         # company invested in, sold or the investors listed are not the subject of the stake or the round
         linked = [m for m in linked if not _other_side_of_deal(text, m, s_start)]
+    if _EXAMPLES_BEFORE.search(text, max(s_start, q.start - 16), q.start):
+        # "比亚迪搭载了微信、抖音、网易云音乐等超过 20 款 APP": the names listed before 等 are examples of what
+        # is counted, not whose figure it is (、 cuts clauses: the list is looked for in the sentence)
+        linked = [m for m in linked if not (s_start <= m.start < q.start and text.startswith(("、", "等"), m.end))]
     own = _subject_in(linked, kb, clause_start, q.start, text)
     if follows and own[0] is None and previous.sentence_start != s_start:
         # a new sentence that names its own subject before the figure ("通用汽车(GM)排在第 4 位(增加 27%")
@@ -534,6 +573,12 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
             else _period_of(previous)
         if own[0] and period[0] is None:
             period = _period_of(previous)  # "截至8月26日，北京汽车大涨30.5%。北汽蓝谷上涨了近10%。"
+        if basis != "level" and previous.sentence_start == s_start and any(
+                p.label == previous.period and s_start <= p.char_start and p.char_end <= previous.start
+                for p in periods.compared):
+            # "上半年营收3838万元，相比去年同期的1.54亿元减少75.17%": the change goes from the compared level
+            # to the figure's own period, not the compared one
+            period = _period(periods, q.start, metric)
     else:
         anchor = min(cue_at, q.start) if cue_at is not None else q.start
         if own[0] is None and clause_start > s_start and text[clause_start - 1] in "(（":
@@ -568,6 +613,17 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
             # a paragraph naming nobody goes on with the figure just before it, on the same measure
             # ("…原价276,000元的Model Y。\n如果选择标准融资租赁方案，可首付0元，月付5,520元")
             subject_id, subject = before.subject_id, before.subject
+        if subject is None and section is not None and metric in COMPANY_METRICS:
+            subject_id, subject = section, kb.entities[section].name  # the digest item's company (extract_facts)
+        product = company or section
+        if subject is None and metric == "price" and product and (
+                kb.entities[product].type in ("model", "brand")
+                or in_item and kb.entities[product].type in ("company", "automaker", "group", "supplier")):
+            # "全新一代 MINI COOPER 家族已于…上市。…官方售价区间为 23.38-31.08 万元": a price in a sentence naming
+            # nobody is of the model or brand the paragraph (else the digest item) is about, or, under a
+            # digest item's heading, of its company ("苹果发布新款 Mac…起售价为…"); not of a company or a
+            # ministry an essay names before a general price ("3万美元效应")
+            subject_id, subject = product, kb.entities[product].name
         if subject is None:
             return None
         if metric in COMPANY_ONLY and not industry and subject_id and kb.entities.get(subject_id) is not None \
@@ -589,7 +645,7 @@ def _fact(text: str, q: Quantity, s_start: int, s_end: int, vocab: Vocabulary, l
         if owner is not None:
             scope, (subject_id, subject) = subject, owner
     cumulative = _CUMULATIVE.search(text, max(s_start, q.start - 30), q.start)
-    if cumulative and cumulative.group() == "累计" and period[0] and _BOUNDED.search(period[0]) \
+    if cumulative and cumulative.group() in ("累计", "累积") and period[0] and _BOUNDED.search(period[0]) \
             and not _MILESTONE_AFTER.match(text, q.end):
         cumulative = None  # "一季度，比亚迪销量累计达到62.63万辆": the quarter's sum, not a total as of its end
     if basis == "level" and (cumulative or _MILESTONE_AFTER.match(text, q.end)):
@@ -639,9 +695,9 @@ _MODAL_BEFORE = re.compile(r"(?P<target>目标|指引|(?:需|需要|须|必须)(
                            r"|(?P<forecast>预计|预期|预测|预估|有望|将会|或将|可能会|有可能)")
 # a future verb: 将/会/要 … 投资 ("苹果将在未来四年内在美国投资超过5000亿美元", "还会新建超过1千个换电站");
 # 将 as 把 ("将推特的7500名员工人数减少到2000多人") makes only the figure after the verb a plan
-_FUTURE = re.compile(r"(?:(?<![成功已经并再又还就])将(?!近)|(?<![协委理学商大年工社展博峰晚聚宴集])会|要)(?:在|于)?[^，,。；：:]{0,10}?"
+_FUTURE = re.compile(r"(?:(?<![成功已经并再又还就])将(?!近)|(?<![协委理学商大年工社展博峰晚聚宴集])会|要)(?:在|于)?[^，,。；：:]{0,16}?"
                      r"(?:达到|投资|投入|增加|新建|建设|建成|实现|完成|开设|突破|降至|降到|降低至|提升至|提高到|增至|减少到|减少至|缩减至|募资"
-                     r"|低于|高于|超过|推出|发布|上市)")
+                     r"|低于|高于|超过|推出|发布|上市|裁员|裁减|裁撤|裁掉|解雇|招聘|招募|削减至|削减到)")  # 将在欧洲裁员4000人: a plan
 # after it: "12万台的新目标", "25万销售目标", "1240万辆(预期)", "15%业绩指引"
 _MODAL_AFTER = re.compile(r"(?:[^，,。；\d]{0,6}?目标|[^，,。；\d]{0,4}?指引)|(?P<forecast>[^，,。；\d]{0,12}?[（(](?:预期|预计|预测|E)[)）])")
 
@@ -661,6 +717,8 @@ def _modality(text: str, clause_start: int, q: Quantity, metric: str) -> str | N
 
 
 _PER_SHARE_DEAL_BEFORE = re.compile(r"以每股\s*$")
+_DRIVE_TYPE_MARKET = re.compile(r"(?:新能源|电动|纯电|插电|插混|混动|增程)[\u4e00-\u9fff]{0,4}?市场")
+_VARIANT_IS = re.compile(r"(?:版|款|型|车型|版本)(?:车型)?(?:为|是)\s*(?:约|仅)?\s*$")
 _OWN_MEASURE_BEFORE = re.compile(r"[\u4e00-\u9fff]{2,}(?:为|是|达到|达|约为|总计为?|共计)\s*(?:约|近|超过)?\s*$")
 _OUTPERFORMED_BEFORE = re.compile(r"(?:远超|远高于|远低于|跑赢|跑输|超越|好于|不及|逊于)[^，,。；\d]{1,20}的\s*(?:约|近)?\s*$")
 _CROSSED_BEFORE = re.compile(r"(?:突破|跌破|失守|站上|站稳|冲破|攻破|逼近|守住)(?:了)?\s*$")
@@ -710,7 +768,7 @@ def _makes_vehicles(kb, subject_id: str | None) -> bool:
 _CAR_OWNERS: dict[object, frozenset[str]] = {}
 
 
-_CUMULATIVE = re.compile(r"(?:^|[^\w])(?:到|截止到|截至)[^，,。；]{0,12}(?:已|达到|实现)|已完成|已实现|累计")
+_CUMULATIVE = re.compile(r"(?:^|[^\w])(?:到|截止到|截至)[^，,。；]{0,12}(?:已|达到|实现)|已完成|已实现|累计|累积")
 _BOUNDED = re.compile(r"-Q\d|-H\d|\d\.\.\d|^\d{4}$|^\d{4}-\d{2}$")  # a quarter, a half, a span, a year, a month
 _MILESTONE_AFTER = re.compile(r"[^，,。；]{0,8}里程碑")  # "2025年突破3000万辆下线的里程碑": all made until then
 _SHARE_AFTER_PLACE = re.compile(r"(?:约|大约|则)?占")
@@ -791,7 +849,10 @@ def _basis(before: str, q: Quantity, vocab: Vocabulary) -> tuple[str, str | None
 _AMOUNT_CHANGE = re.compile(r"(上调|下调|调高|调低|提高|降低|增加|减少|上涨|下跌|下降|增长|提升|下滑|净增|新增|裁员|裁掉|缩减|降价|降幅|涨价)"
                             r"了?(?:达到|达|为)?了?\s*(?:约|近|超过|逾)?\s*$")
 _AMOUNT_DOWN = frozenset({"下调", "调低", "降低", "减少", "下跌", "下降", "下滑", "裁员", "裁掉", "缩减", "降价", "降幅"})
-_NEW_LEVEL_BEFORE = re.compile(r"(?:增加|增长|提升|提高|上升|升|下降|下滑|降低|降|减少|回落|跌|涨|跃升|攀升|扩大|缩小)(?:至|到)(?:了)?\s*(?:约|近|接近|超过)?\s*$")
+# "下降到今年7月份的6.5%": a period (and 的) may stand between 到 and the level reached
+_NEW_LEVEL_BEFORE = re.compile(r"(?:增加|增长|提升|提高|上升|升|下降|下滑|降低|降|减少|回落|跌|涨|跃升|攀升|扩大|缩小)(?:至|到)(?:了)?"
+                               r"(?:\s*(?:今年|去年|\d{4}\s*年)?\s*\d{1,2}\s*月份?(?:底|末)?的|\s*(?:今年|去年|\d{4}\s*年)(?:底|末)?的)?"
+                               r"\s*(?:约|近|接近|超过)?\s*$")
 
 
 def _metric(text: str, s_start: int, clause_start: int, clause_end: int, q: Quantity,
@@ -799,6 +860,8 @@ def _metric(text: str, s_start: int, clause_start: int, clause_end: int, q: Quan
     """The nearest cue before the number in its clause; else a cue just after it (近250万辆的整车产量);
     else the nearest before it in the sentence; else the unit's own metric (254TOPS). A cue inside a
     linked name (日产销售: 日产 is the company) is no cue."""
+    if q.unit == "person" and q.text.endswith(("员工", "雇员", "职工")):
+        return "headcount", q.start  # "7500 名员工": the cue is inside the figure, whatever came before
     found = _last_cue(text, clause_start, q.start, q, vocab, names)
     if found:
         share = text.find("占", clause_start, found[1]) if q.unit == "percent" else -1
@@ -925,6 +988,17 @@ def _other_side_of_deal(text: str, m, s_start: int) -> bool:
         and bool(re.search(r"投资|融资|领投|注资|入股", text[m.end:min(len(text), m.end + 60)]))
 
 
+def _root(kb, eid: str) -> str:
+    """The group a model, brand or subsidiary belongs to (小米 SU7 -> 小米汽车 -> 小米集团)."""
+    for _ in range(3):
+        up = next((r.target for r in kb.entities[eid].relations
+                   if r.rel in ("model_of", "brand_of", "subsidiary_of") and r.target in kb.entities), None)
+        if up is None:
+            break
+        eid = up
+    return eid
+
+
 def _kind_changes(kb, a: str | None, b: str | None) -> bool:
     """A place after an organisation or the other way round (None: not named)."""
     if a is None or b is None or a not in kb.entities or b not in kb.entities:
@@ -957,6 +1031,7 @@ def _topic_before_copula(inside: list, text: str) -> list:
     return inside
 
 
+_EXAMPLES_BEFORE = re.compile(r"、[^，,。；、]{1,12}等\s*(?:超过|超|近|约|逾|多达)?\s*$")
 _OF_AFTER = re.compile(r"[^，,。；：:]{0,8}?的")
 _COPULA_AFTER = re.compile(r"\s?(?:目前|现在|也|则|就|已经|依然|仍然|一直|曾)?是(?!否)")
 _PREDICATE_END = re.compile(r"[，,。；;！？!?]")
@@ -1149,6 +1224,7 @@ class _DocumentPeriods:
         self.text, self.spans, self.published = text, spans, published
         self.cache: dict[int, _SentencePeriods] = {}
         self.opening_end: int | None = None  # index of the first sentence after the opening paragraph
+        self.item_first: int | None = None  # index of the first sentence under the last digest heading
 
     def at(self, i: int, para_first: int) -> "_SentencePeriods":
         found = self.cache.get(i)
@@ -1168,11 +1244,24 @@ class _DocumentPeriods:
                 return found[-1]
         if para_first == 0:
             return None
+        if self.item_first is not None and self.item_first < para_first:
+            # in a digest, an item opening with a report ("Spotify 公布了其 2024 年第四季度财报。⏎* 总收入同比
+            # 增长 16%") sets the period of the figures under it: the report's, not the digest opening's; an
+            # item about anything else gives its later paragraphs no period
+            for j in range(self.item_first, para_first):
+                found = self.at(j, self.item_first).get()
+                if found:
+                    s_start, s_end = self.spans[j]
+                    return found[0] if _REPORT_WORD.search(self.text, found[0].char_end, s_end) else None
+            return None
         for j in range(self.opening_end or 0):
             found = self.at(j, 0).get()
             if found:
                 return found[0]
         return None
+
+
+_REPORT_WORD = re.compile(r"财报|季报|年报|业绩|财务报告|季度报告|年度报告")
 
 
 class _SentencePeriods:
@@ -1261,7 +1350,7 @@ class _SentencePeriods:
         return replace(p, start=q.start, end=q.end, label=q.label)
 
 
-_THIS_QUARTER = re.compile(r"(?:本|这一?个?)季度")
+_THIS_QUARTER = re.compile(r"(?:本|这一?个?)季度|(?:当|该)季度?")
 _QUARTER_LABEL = re.compile(r"^\d{4}-Q[1-4]$")
 _SAME_TIME_AFTER = re.compile(r"\s*(?:的)?同期")
 
@@ -1342,10 +1431,18 @@ def _period(periods: _SentencePeriods, pos: int, metric: str) -> tuple[str | Non
         # calendar period
         return None, None, None
     ago = _YEARS_AGO.search(text, clause_start, pos)
+    if ago and any(ago.end() <= p.char_start < pos for p in s_periods):
+        ago = None  # "从两年前的5%提升到2024年第三季度的8%": 8% has its own period after 两年前
     if ago and published is not None:
         # "与5年前的约9成相比": the year it names, counted back from the last year the sentence named before
         # ("从 2021 年的 65% 提高到了 2022 年的 79.3%，而十年前这个数字仅为 2.9%": 2012), else from publication
         named = [int(p.label[:4]) for p in s_periods if p.char_end <= ago.start() and p.label[:4].isdigit()]
+        later = next((p for p in s_periods if p.char_start >= pos and _SHIFTABLE.match(p.label)), None)
+        if not named and later is not None and _TO_BEFORE.search(text, pos, later.char_start):
+            # "从一年前的9%，下降到今年7月份的6.5%": a year before the span the change goes to (2023-07)
+            k = -_small_number(ago.group(1))
+            return (re.sub(r"\d{4}", lambda m: str(int(m.group()) + k), later.label, count=1),
+                    _shift_year(later.start, k), _shift_year(later.end, k))
         year = (named[-1] if named else published.year) - _small_number(ago.group(1))
         return str(year), date(year, 1, 1), date(year, 12, 31)
     own = [p for p in periods.compared if p.char_end <= pos and clause_start <= p.char_start

@@ -564,6 +564,15 @@ def _h_rel_month(m, pub, ys):
     return _fixed(m, _b_months(y, mo + 1, mo + 1))
 
 
+# 当季/当季度/该季度: the quarter being reported on; alone, the publication's quarter like 本季度 (after a
+# quarterly report named with its year, extract.py makes it that report's quarter)
+@_rule(r"(?:当|该)季度?(?![节风])", first="当该")
+def _h_this_quarter(m, pub, ys):
+    if pub is None:
+        return None
+    return _fixed(m, _b_quarter(pub.year, (pub.month - 1) // 3 + 1))
+
+
 # year-on-year basis: 去年同期, 上年同期
 @_rule(r"(?:去年|上年)同期", first="去上")
 def _h_basis(m, pub, ys):
