@@ -66,13 +66,17 @@ def citation_problem(store, item: Item, c: Citation, cache: dict) -> str | None:
     return None
 
 
+_AFTER = 12  # characters of context after a figure when it is read again
+
+
 def _figure_problem(text: str, item: Item, c: Citation, f) -> str | None:
     if not c.start <= f.start < f.end <= c.end:
         return f"figure {f.shown} lies outside the cited span"
     if f.shown not in item.text:
         return f"the line does not state {f.shown}"
     said = text[f.start:f.end]
-    found = [q for q in find_quantities(said) if _same(q.value, f.value)]
+    # read with the words after it: a unit may depend on them ("超过 20 款" counts only before "APP")
+    found = [q for q in find_quantities(text[f.start:f.end + _AFTER]) if q.start < len(said) and _same(q.value, f.value)]
     if not found:
         return f"the document says {said!r} there, not {f.amount}"
     q = found[0]
