@@ -279,6 +279,18 @@ def test_rebuild_in_batches_with_workers_indexes_each_document_once(store, engin
     assert titles(open_engine(store).search("比亚迪 欧洲"))[0] == "比亚迪欧洲交付大增"
 
 
+def test_recency_is_counted_from_the_newest_document_that_is_ok(store, engine):
+    from autointel.store.search import day_number, newest_published
+
+    assert newest_published(store.conn) == max(
+        r[0] for r in store.conn.execute("SELECT published_utc FROM documents WHERE status = 'ok'"))
+    store.begin()
+    store.conn.execute("UPDATE documents SET status = 'failed', published_utc = '2099-01-01T00:00:00+00:00'"
+                       " WHERE title = '今日天气晴朗'")
+    store.commit()
+    assert day_number(newest_published(store.conn)) < day_number("2030-01-01")
+
+
 def test_segmenting_workers_only_on_cores_other_jobs_leave_idle():
     from autointel.search.sync import PARALLEL_FROM, auto_workers
 

@@ -319,8 +319,7 @@ class SearchEngine:
 
     def _newest_day(self) -> int:
         if not hasattr(self, "_newest"):
-            row = self.store.conn.execute("SELECT max(published_utc) FROM documents WHERE status = 'ok'").fetchone()
-            self._newest = search_store.day_number(row[0]) or 0
+            self._newest = search_store.day_number(search_store.newest_published(self.store.conn)) or 0
         return self._newest
 
     @staticmethod

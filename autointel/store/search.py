@@ -82,6 +82,23 @@ def keywords_of(conn: sqlite3.Connection, doc_ids: list[str]) -> dict[str, tuple
     return out
 
 
+_NEWEST_PROBE = 50
+
+
+def newest_published(conn) -> str | None:
+    """The publication time of the newest document that is ``ok``.  Read newest first through the
+    published_utc index: ``max(published_utc) … WHERE status = 'ok'`` made SQLite scan the status index, 1.4 s
+    at a million documents, paid by the first search of every engine."""
+    rows = conn.execute("SELECT published_utc, status FROM documents WHERE published_utc IS NOT NULL"
+                        f" ORDER BY published_utc DESC LIMIT {_NEWEST_PROBE}").fetchall()
+    for published, status in rows:
+        if status == "ok":
+            return published
+    if len(rows) < _NEWEST_PROBE:
+        return None
+    return conn.execute("SELECT max(published_utc) FROM documents WHERE status = 'ok'").fetchone()[0]
+
+
 def day_number(iso: str | None) -> int | None:
     if not iso:
         return None
