@@ -279,6 +279,21 @@ def test_rebuild_in_batches_with_workers_indexes_each_document_once(store, engin
     assert titles(open_engine(store).search("比亚迪 欧洲"))[0] == "比亚迪欧洲交付大增"
 
 
+def test_nothing_pending_is_told_by_counts_and_sees_a_changed_or_failed_document(store, engine):
+    from autointel.store import search as search_store
+
+    conn = store.conn
+    assert search_store.nothing_pending(conn, len(search_store.stale_rowids(conn)))
+    store.begin()
+    conn.execute("UPDATE documents SET status = 'failed' WHERE title = '今日天气晴朗'")  # indexed, now stale
+    conn.execute("DELETE FROM search_sync WHERE document_id = (SELECT id FROM documents WHERE title = ?)",
+                 ("宁德时代发布新电池",))  # changed: to index again
+    store.commit()
+    stale = search_store.stale_rowids(conn)
+    assert len(stale) == 1 and not search_store.nothing_pending(conn, len(stale))
+    assert len(search_store.pending_rowids(conn)) == 1
+
+
 def test_recency_is_counted_from_the_newest_document_that_is_ok(store, engine):
     from autointel.store.search import day_number, newest_published
 

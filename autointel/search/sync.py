@@ -80,7 +80,7 @@ def sync_index(store, index: SearchIndex, segmenter: Segmenter, *, batch: int = 
     stale = search_store.stale_rowids(conn)
     for rowid in stale:
         index.delete(rowid)
-    pending = search_store.pending_rowids(conn)
+    pending = [] if search_store.nothing_pending(conn, len(stale)) else search_store.pending_rowids(conn)
     if workers is None:
         workers = auto_workers(len(pending))
     pool = None
