@@ -18,6 +18,11 @@ def facts_of(linker, text, published):
     return extract_facts(text, mentions, linker.kb, published)
 
 
+def claims_of(linker, text):
+    mentions, _ = linker.link_article(text)
+    return extract_claims(text, mentions, linker.kb)
+
+
 def brief(f):
     return (f.subject, f.metric, f.value, f.unit, f.qualifier, f.period, f.basis, f.direction, f.scope)
 
@@ -71,8 +76,7 @@ def test_rumour_denials_and_no_comment_are_one_claim(linker):
 
 def test_tariff_and_launch_claims(linker):
     text = "美国宣布对中国电动汽车加征100%关税。小鹏汽车正式发布小鹏MONA M03。"
-    mentions, _ = linker.link_article(text)
-    got = [(c.type, c.status) for c in extract_claims(text, mentions, linker.kb)]
+    got = [(c.type, c.status) for c in claims_of(linker, text)]
     assert got == [("tariff", "confirmed"), ("product_launch", "confirmed")]
 
 
@@ -159,11 +163,6 @@ def test_percentage_points_without_cue_are_a_share(linker):
 def test_percentage_without_cue_or_subject_in_a_new_sentence_is_dropped(linker):
     text = "欧盟纯电动车占比为16.4%。(2025年碳排放比2021年减少15%)。"
     assert [f.value for f in facts_of(linker, text, date(2025, 12, 1))] == [16.4]
-
-
-def claims_of(linker, text):
-    mentions, _ = linker.link_article(text)
-    return extract_claims(text, mentions, linker.kb)
 
 
 def test_each_event_of_a_sentence_is_a_claim_and_a_plant_object_is_not(linker):
@@ -557,8 +556,7 @@ def test_round_amounts_take_the_unit_their_measure_implies_and_trading_words_are
 
 def test_a_plant_that_is_built_is_a_plant_claim(linker):
     text = "台积电表示，公司正考虑在日本建设第二家工厂，准备在2025年量产2nm芯片。"
-    mentions, _ = linker.link_article(text)
-    assert "plant" in [c.type for c in extract_claims(text, mentions, linker.kb)]
+    assert "plant" in [c.type for c in claims_of(linker, text)]
 
 
 def test_this_quarter_of_a_report_and_years_of_compared_periods(linker):
@@ -943,13 +941,11 @@ def test_years_ago_does_not_date_a_figure_with_its_own_later_period(linker):
 
 def test_declining_to_comment_is_no_comment(linker):
     text = "据知情人士透露，蔚来将与宁德时代合作开发电池。宁德时代并未就此发表评论。"
-    mentions, _ = linker.link_article(text)
-    got = [(c.type, c.status) for c in extract_claims(text, mentions, linker.kb)]
+    got = [(c.type, c.status) for c in claims_of(linker, text)]
     assert got == [("cooperation", "rumoured"), ("cooperation", "no_comment")]
 
 
 def test_joint_work_and_release_dates_are_claims(linker):
     text = "华为与赛力斯联合打造的智能座舱方案。任天堂宣布新游戏定档 12 月 1 日。"
-    mentions, _ = linker.link_article(text)
-    got = [(c.type, c.status) for c in extract_claims(text, mentions, linker.kb)]
+    got = [(c.type, c.status) for c in claims_of(linker, text)]
     assert ("cooperation", "reported") in got and ("product_launch", "confirmed") in got
