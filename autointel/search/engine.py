@@ -120,30 +120,28 @@ class SearchEngine:
         self.index = index
         self.parser = parser
         self.schema = index.schema
+        # a compound term (数据泄露) is only in documents that have its parts (search mode indexes both)
+        self._compound_parts = {c: tuple(parser.seg.parts(c)) for c in parser.seg.compounds}
+        # each group's matching alternatives, worked out once per search: every tier, every conjunction of
+        # "all words but one" and the facets ask for them again
+        self._matches: dict[int, tuple[Group, list[list[str]]]] = {}
 
     def _matching(self, g: Group) -> list[list[str]]:
         """The alternatives a document may match the group by; the others only score.  Besides those that
         contain another (_minimal): a glossary expansion of several words that are each in more than
         DENSE_SHARE of the corpus (传闻 -> 消息 + 称): it would match a quarter of a million articles for any
         reason, and, inside a union an intersection seeks into, it is walked whole."""
-        minimal = self._minimal(g.alternatives)
-        if not g.loose:
-            return minimal
-        searcher = self.index.searcher()
-        dense = DENSE_SHARE * max(searcher.num_docs, 1)
-        kept = [alt for alt in minimal if alt not in g.loose or min(searcher.doc_freq("body", t) for t in alt) <= dense]
-        return kept or minimal
-
-    def _minimal(self, alternatives: list[list[str]]) -> list[list[str]]:
-        # a compound term (数据泄露) is only in documents that have its parts (search mode indexes both)
-        compounds = self.parser.seg.compounds
-        return _minimal(alternatives, lambda t: self._parts(t) if t in compounds else ())
-
-    def _parts(self, compound: str) -> tuple[str, ...]:
-        cache = self.__dict__.setdefault("_parts_cache", {})
-        if compound not in cache:
-            cache[compound] = tuple(self.parser.seg.parts(compound))
-        return cache[compound]
+        known = self._matches.get(id(g))
+        if known is not None and known[0] is g:
+            return known[1]
+        kept = minimal = _minimal(g.alternatives, lambda t: self._compound_parts.get(t, ()))
+        if g.loose:
+            searcher = self.index.searcher()
+            dense = DENSE_SHARE * max(searcher.num_docs, 1)
+            kept = [alt for alt in minimal
+                    if alt not in g.loose or min(searcher.doc_freq("body", t) for t in alt) <= dense] or minimal
+        self._matches[id(g)] = (g, kept)
+        return kept
 
     # ---- query construction -------------------------------------------------------------
     def _terms(self, field_name: str, tokens: list[str]) -> tantivy.Query:
@@ -248,6 +246,7 @@ class SearchEngine:
     def search(self, text: str, *, limit: int = 10, filters: Filters | None = None, fold: bool = True,
                facets: bool = True, snippets: bool = True) -> SearchResults:
         t0 = time.perf_counter()
+        self._matches = {}  # the index may have changed since the last search
         plan = self.parser.parse(text, filters)
         searcher = self.index.searcher()
         optional = [g for g in plan.positive if not (g.required or g.phrase)]
