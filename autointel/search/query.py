@@ -269,13 +269,8 @@ class QueryParser:
         if atomic:
             g.alternatives.append([word.lower()])
             g.surfaces.append(shown)
-            # typed, a glossary compound (数据泄露) also matches its parts written apart, as it did before the
-            # segmenter knew it
-            keep_parts = self._rare(word) or word in self.seg.compounds
-            parts = self.seg.parts(word) if not latin and keep_parts else []
-            if parts:  # 汽车销量 also matches 汽车 … 销量 written apart
-                g.alternatives.append(parts)
-                g.surfaces += [p for p in parts if len(p) > 1]
+            if not latin and (self._rare(word) or word in self.seg.compounds):
+                self._with_parts(g, word)
         surfaces: list[str] = [] if (latin and key in self.glossary.english) or atomic else [word]
         nickname = self._nicknames.get(lookup_key(word))
         entities = [e.id for e in self.kb.find(word)] if not nickname else list(nickname.expands)
@@ -297,12 +292,17 @@ class QueryParser:
                 g.surfaces.append(s)
                 if len(tokens) > 1 and s in glossary and s != word:
                     g.loose.append(tokens)
-            if s == word and (typed is None or typed == word) and s in self.seg.compounds:
-                # as above for a compound typed as it is; an expansion (自駕 -> 自动驾驶) means the term itself
-                parts = self.seg.parts(s)
-                if parts and parts not in g.alternatives:
-                    g.alternatives.append(parts)
+        if not atomic and not latin and (typed is None or typed == word) and word in self.seg.compounds:
+            self._with_parts(g, word)  # typed as it is; an expansion (自駕 -> 自动驾驶) means the term itself
         return g if g.alternatives or g.entity_ids else None
+
+    def _with_parts(self, g: Group, word: str) -> None:
+        """The word also matches its parts written apart: 汽车销量 -> 汽车 … 销量 (a rare compound), 数据泄露 ->
+        数据 … 泄露 (a glossary compound typed as it is, which matched so before the segmenter knew it)."""
+        parts = self.seg.parts(word)
+        if parts and parts not in g.alternatives:
+            g.alternatives.append(parts)
+            g.surfaces += [p for p in parts if len(p) > 1 and p not in g.surfaces]
 
     def _phrase_group(self, text: str, negated: bool) -> Group | None:
         simplified = to_simplified(text.strip())
