@@ -1,4 +1,4 @@
-"""A synthetic news corpus of any size, for deduplication benchmarks.
+"""A synthetic news corpus of any size, for the deduplication and search benchmarks.
 
 Articles are recombinations of real sentences (from ../shared: the bulk picker-zh archive and the auto-news
 corpus), so character statistics are those of real Chinese news, while two synthetic articles share no more
@@ -224,8 +224,8 @@ class SyntheticCorpus:
     def _runs(self, target: float) -> list[str]:
         """Topical mode: one to three runs of consecutive pool sentences (the pool keeps each source article's
         sentences in order), so an article is about what its sources were about and words co-occur as in
-        real news; drawn from anywhere, 50 sentences come from 50 articles and every common word is in
-        every document."""
+        real news; drawn one by one, 50 sentences come from 50 articles and a common word is in 1.0-3.4
+        times as many documents as in the real corpora (docs/benchmarks.md, 2026-12-03)."""
         r, cum, n = self.rng, self._cum, len(self.pool.sentences)
         k = int(r.integers(1, 4))
         out: list[str] = []
